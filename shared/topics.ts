@@ -1,0 +1,77 @@
+// The MQTT topic tree of the wire contract (architecture notes, "Wire contract").
+// Topic strings are made only by these builders and read only by `parseTopic`.
+
+export const TOPIC_ROOT = 'loa/v1';
+
+/** Device ids travel inside topics, so they must never contain `/`, `+` or `#`. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** Official GSO codes: province 2 digits, district 3, commune 5. */
+export const AREA_CODE_PATTERN = /^[0-9]{2,5}$/;
+
+export const DEVICE_TOPIC_KINDS = ['state', 'telemetry', 'events', 'events/ack', 'manifest', 'cmd', 'cmd/result'] as const;
+export type DeviceTopicKind = (typeof DEVICE_TOPIC_KINDS)[number];
+
+/** Who publishes on each device topic: the agent (`up`) or the controller (`down`). */
+export const DEVICE_TOPIC_DIRECTION: Readonly<Record<DeviceTopicKind, 'up' | 'down'>> = {
+  state: 'up',
+  telemetry: 'up',
+  events: 'up',
+  'events/ack': 'down',
+  manifest: 'down',
+  cmd: 'down',
+  'cmd/result': 'up',
+};
+
+export type ParsedTopic =
+  | { scope: 'device'; deviceId: string; kind: DeviceTopicKind }
+  | { scope: 'area'; areaCode: string; kind: 'cmd' };
+
+export function isDeviceId(value: string): boolean {
+  return DEVICE_ID_PATTERN.test(value);
+}
+
+export function isAreaCode(value: string): boolean {
+  return AREA_CODE_PATTERN.test(value);
+}
+
+function deviceTopic(deviceId: string, kind: DeviceTopicKind): string {
+  if (!isDeviceId(deviceId)) throw new TypeError(`invalid device id for a topic: ${JSON.stringify(deviceId)}`);
+  return `${TOPIC_ROOT}/devices/${deviceId}/${kind}`;
+}
+
+export const topics = {
+  state: (deviceId: string) => deviceTopic(deviceId, 'state'),
+  telemetry: (deviceId: string) => deviceTopic(deviceId, 'telemetry'),
+  events: (deviceId: string) => deviceTopic(deviceId, 'events'),
+  eventsAck: (deviceId: string) => deviceTopic(deviceId, 'events/ack'),
+  manifest: (deviceId: string) => deviceTopic(deviceId, 'manifest'),
+  cmd: (deviceId: string) => deviceTopic(deviceId, 'cmd'),
+  cmdResult: (deviceId: string) => deviceTopic(deviceId, 'cmd/result'),
+  areaCmd(areaCode: string): string {
+    if (!isAreaCode(areaCode)) throw new TypeError(`invalid area code for a topic: ${JSON.stringify(areaCode)}`);
+    return `${TOPIC_ROOT}/areas/${areaCode}/cmd`;
+  },
+};
+
+/** Subscription filters the controller uses: every device's agent→controller topics. */
+export const controllerSubscriptions = (['state', 'telemetry', 'events', 'cmd/result'] as const).map(
+  (kind) => `${TOPIC_ROOT}/devices/+/${kind}`,
+);
+
+/** Parses a concrete topic (no wildcards). Returns null for anything outside the contract. */
+export function parseTopic(topic: string): ParsedTopic | null {
+  if (!topic.startsWith(`${TOPIC_ROOT}/`)) return null;
+  const parts = topic.slice(TOPIC_ROOT.length + 1).split('/');
+  if (parts[0] === 'devices' && (parts.length === 3 || parts.length === 4)) {
+    const deviceId = parts[1]!;
+    const kind = parts.slice(2).join('/');
+    if (!isDeviceId(deviceId) || !(DEVICE_TOPIC_KINDS as readonly string[]).includes(kind)) return null;
+    return { scope: 'device', deviceId, kind: kind as DeviceTopicKind };
+  }
+  if (parts[0] === 'areas' && parts.length === 3 && parts[2] === 'cmd') {
+    const areaCode = parts[1]!;
+    if (!isAreaCode(areaCode)) return null;
+    return { scope: 'area', areaCode, kind: 'cmd' };
+  }
+  return null;
+}
