@@ -5,10 +5,10 @@ import path from 'node:path';
 
 type Parser<T> = (raw: string) => T;
 
-interface KeySpec<T> {
+interface KeySpec<T, D extends string | undefined = string | undefined> {
   env: string;
   /** `undefined` means the key is optional and has no default. */
-  default: string | undefined;
+  default: D;
   parse: Parser<T>;
   doc: string;
 }
@@ -44,7 +44,7 @@ const timeZone: Parser<string> = (raw) => {
   return raw;
 };
 
-const key = <T>(env: string, def: string | undefined, parse: Parser<T>, doc: string): KeySpec<T> => ({
+const key = <T, D extends string | undefined>(env: string, def: D, parse: Parser<T>, doc: string): KeySpec<T, D> => ({
   env,
   default: def,
   parse,
@@ -81,7 +81,7 @@ export const CONFIG_KEYS = {
 } as const;
 
 type Keys = typeof CONFIG_KEYS;
-type ValueOf<K extends keyof Keys> = Keys[K] extends KeySpec<infer T> ? T : never;
+type ValueOf<K extends keyof Keys> = Keys[K] extends KeySpec<infer T, infer _D> ? T : never;
 type RawConfig = { [K in keyof Keys]: Keys[K]['default'] extends string ? ValueOf<K> : ValueOf<K> | undefined };
 
 export interface Config extends Omit<RawConfig, 'publicUrl' | 'mqttUrl' | 'publicMqttUrl' | 'controllerUrl'> {

@@ -1,0 +1,68 @@
+// The `loa` command. Every subcommand has --help; configuration comes from LOA_* variables
+// (and a .env file in the working directory), documented in README.md and .env.example.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ROLES, type Role } from '../controller/db/schema/accounts.js';
+import { deviceAdd, deviceList, deviceRotateSecret, migrateCommand, seedCommand, userAdd } from './admin.js';
+import { run } from './runtime.js';
+import { startAll, startBroker, startController } from './serve.js';
+
+const program = new Command('loa')
+  .description('Loa — control plane for smart commune radio stations (Circular 39/2020/TT-BTTTT).\nConfiguration: LOA_* environment variables, see README.md and .env.example.')
+  .showHelpAfterError();
+
+program.command('start').description('run the broker and the controller in one process (what `npm start` runs)').action(() => run(startAll));
+program.command('broker').description('run the MQTT broker alone; it checks credentials with the controller at LOA_CONTROLLER_URL').action(() => run(startBroker));
+program.command('controller').description('run the controller alone; it connects to the broker at LOA_MQTT_URL').action(() => run(startController));
+program
+  .command('agent')
+  .description('run the agent of one loudspeaker cluster')
+  .requiredOption('--config <file>', 'agent config file (JSON), e.g. from `loa device add --json`')
+  .action((options: { config: string }) =>
+    run(async () => {
+      const { runAgent } = await import('../agent/main.js');
+      process.exit(await runAgent(options.config));
+    }),
+  );
+
+const device = program.command('device').description('provision and list loudspeaker clusters');
+device
+  .command('add')
+  .description('provision a cluster in a commune; prints its id and secret once')
+  .requiredOption('--commune <code>', 'GSO code of the commune (5 digits), e.g. 01858')
+  .option('--name <name>', 'cluster name, unique within the station (default: "Cụm loa NN")')
+  .option('--lat <degrees>', 'latitude')
+  .option('--lon <degrees>', 'longitude')
+  .option('--json', 'print {"deviceId", "secret", "agentConfig"} as JSON (save agentConfig as the agent config file)')
+  .action((options) => run(() => deviceAdd(options)));
+device
+  .command('list')
+  .description('list clusters with their online state')
+  .option('--commune <code>', 'only this area (commune, district or province code)')
+  .option('--json', 'print JSON')
+  .action((options) => run(() => deviceList(options)));
+device
+  .command('rotate-secret')
+  .description('issue a new secret for a cluster (the old one stops working)')
+  .argument('<id>', 'device id')
+  .option('--json', 'print {"deviceId", "secret", "agentConfig"} as JSON')
+  .action((id: string, options) => run(() => deviceRotateSecret(id, options)));
+
+const user = program.command('user').description('manage staff accounts');
+user
+  .command('add')
+  .description('create an account; the password is generated and printed once (or read from LOA_NEW_USER_PASSWORD)')
+  .requiredOption('--username <name>', 'login name')
+  .addOption(
+    new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory(),
+  )
+  .requiredOption('--scope <code>', 'administrative unit the account works in (province, district or commune code)', (v) => {
+    if (!/^\d{2,5}$/.test(v)) throw new InvalidArgumentError('a GSO code of 2, 3 or 5 digits');
+    return v;
+  })
+  .option('--display-name <name>', 'name shown in the console')
+  .action((options: { username: string; role: Role; scope: string; displayName?: string }) => run(() => userAdd(options)));
+
+program.command('migrate').description('apply database migrations (also done at every start)').action(() => run(migrateCommand));
+program.command('seed').description('load the Bắc Kạn registry (idempotent; never overwrites edited stations)').action(() => run(seedCommand));
+
+await program.parseAsync(process.argv);

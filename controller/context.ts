@@ -1,0 +1,110 @@
+// The composition root of the controller: every service is created here, once, and handed to
+// the HTTP routes through `app.ctx`. Nothing here starts work; see controller.ts for start/stop.
+import type { BrokerStats } from '../broker/stats.js';
+import type { Config } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import type { Actor } from './accounts/actor.js';
+import { ApiTokenService } from './accounts/api-tokens.js';
+import { LoginThrottle } from './accounts/login-throttle.js';
+import { SessionStore } from './accounts/sessions.js';
+import { UserService } from './accounts/users.service.js';
+import { AuditService } from './audit/audit.service.js';
+import type { LoaDatabase } from './db/client.js';
+import { DeviceCredentials } from './devices/credentials.js';
+import { DeviceService } from './devices/devices.service.js';
+import { Metrics } from './metrics.js';
+import { ControllerMqtt } from './mqtt/link.js';
+import { AdminUnitIndex } from './registry/admin-units.js';
+import type { ServiceAccount } from './security/service-account.js';
+import { HeartbeatWriter } from './telemetry/heartbeat-writer.js';
+import { PresenceService } from './telemetry/presence.js';
+import { TelemetryRollup } from './telemetry/rollup.js';
+import { UptimeCalculator } from './telemetry/uptime.js';
+
+/** What the in-process broker reports, when there is one (loa start). */
+export interface BrokerStatsSource {
+  stats(): BrokerStats;
+}
+
+export interface ControllerContext {
+  config: Readonly<Config>;
+  logger: Logger;
+  clock: () => number;
+  database: LoaDatabase;
+  metrics: Metrics;
+  units: AdminUnitIndex;
+  audit: AuditService;
+  users: UserService;
+  sessions: SessionStore;
+  tokens: ApiTokenService;
+  loginThrottle: LoginThrottle;
+  credentials: DeviceCredentials;
+  devices: DeviceService;
+  presence: PresenceService;
+  heartbeats: HeartbeatWriter;
+  uptime: UptimeCalculator;
+  rollup: TelemetryRollup;
+  mqtt: ControllerMqtt;
+  serviceAccount: ServiceAccount;
+  broker: BrokerStatsSource | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: ControllerContext;
+  }
+}
+
+export function createContext(options: {
+  config: Readonly<Config>;
+  logger: Logger;
+  database: LoaDatabase;
+  serviceAccount: ServiceAccount;
+  clock?: () => number;
+}): ControllerContext {
+  const { config, logger, database, serviceAccount } = options;
+  const clock = options.clock ?? Date.now;
+  const metrics = new Metrics();
+  const units = new AdminUnitIndex(database);
+  units.reload();
+  const credentials = new DeviceCredentials(database, units);
+  const presence = new PresenceService(
+    database.sqlite,
+    metrics,
+    logger.child({ module: 'presence' }),
+    config.heartbeatIntervalS * config.offlineAfterMissedHeartbeats * 1000,
+    clock,
+  );
+  const heartbeats = new HeartbeatWriter(database.sqlite, metrics, logger.child({ module: 'ingest' }));
+  heartbeats.onCommitted = (ids, at) => presence.onSeen(ids, at);
+  return {
+    config,
+    logger,
+    clock,
+    database,
+    metrics,
+    units,
+    audit: new AuditService(database, logger.child({ module: 'audit' }), clock),
+    users: new UserService(database, units, clock),
+    sessions: new SessionStore(database, config.sessionTtlHours * 3_600_000, clock),
+    tokens: new ApiTokenService(database, clock),
+    loginThrottle: new LoginThrottle(undefined, clock),
+    credentials,
+    devices: new DeviceService(database, units, credentials, config, clock, (id) => presence.addDevice(id)),
+    presence,
+    heartbeats,
+    uptime: new UptimeCalculator(database.sqlite),
+    rollup: new TelemetryRollup(database.sqlite, config.timezone, clock),
+    mqtt: new ControllerMqtt({
+      url: config.mqttUrl,
+      username: serviceAccount.username,
+      password: serviceAccount.secret,
+      logger: logger.child({ module: 'mqtt' }),
+      metrics,
+    }),
+    serviceAccount,
+    broker: null,
+  };
+}
+
+export type { Actor };

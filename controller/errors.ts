@@ -1,0 +1,75 @@
+// The catalogue of error codes the API can answer with. Codes are stable (clients and the web
+// console switch on them); messages are for people, in Vietnamese (default) and English.
+// `{name}` placeholders are filled from the error's params.
+
+export interface ErrorSpec {
+  status: number;
+  vi: string;
+  en: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // ---- generic --------------------------------------------------------------------
+  validation_failed: { status: 400, vi: 'Yêu cầu không hợp lệ: {detail}', en: 'Invalid request: {detail}' },
+  malformed_json: { status: 400, vi: 'Nội dung gửi lên không phải JSON hợp lệ.', en: 'The request body is not valid JSON.' },
+  body_too_large: { status: 413, vi: 'Nội dung gửi lên quá lớn.', en: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, vi: 'Kiểu nội dung không được hỗ trợ.', en: 'Unsupported content type.' },
+  route_not_found: { status: 404, vi: 'Không có địa chỉ {method} {url}.', en: 'There is no {method} {url}.' },
+  not_found: { status: 404, vi: 'Không tìm thấy {what}.', en: '{what} not found.' },
+  rate_limited: { status: 429, vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau {retryAfterS} giây.', en: 'Too many requests; try again in {retryAfterS} s.' },
+  internal: { status: 500, vi: 'Lỗi hệ thống. Mã yêu cầu: {reqId}.', en: 'Internal error. Request id: {reqId}.' },
+  unavailable: { status: 503, vi: 'Dịch vụ tạm thời không sẵn sàng: {detail}', en: 'Service temporarily unavailable: {detail}' },
+
+  // ---- authentication and access --------------------------------------------------
+  unauthenticated: { status: 401, vi: 'Bạn cần đăng nhập.', en: 'You need to sign in.' },
+  session_expired: { status: 401, vi: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.', en: 'Your session has expired; please sign in again.' },
+  invalid_credentials: { status: 401, vi: 'Sai tên đăng nhập hoặc mật khẩu.', en: 'Wrong username or password.' },
+  account_disabled: { status: 403, vi: 'Tài khoản đã bị khoá. Liên hệ quản trị viên tỉnh.', en: 'This account is disabled. Contact the province administrator.' },
+  too_many_login_attempts: { status: 429, vi: 'Đăng nhập sai quá nhiều lần. Thử lại sau {retryAfterS} giây.', en: 'Too many failed sign-ins. Try again in {retryAfterS} s.' },
+  token_invalid: { status: 401, vi: 'Mã truy cập API không hợp lệ hoặc đã bị thu hồi.', en: 'The API token is invalid or has been revoked.' },
+  forbidden_role: { status: 403, vi: 'Vai trò {role} không được phép {permission}.', en: 'The role {role} may not {permission}.' },
+  forbidden_scope: { status: 403, vi: '{target} nằm ngoài địa bàn bạn quản lý ({scope}).', en: '{target} is outside your area ({scope}).' },
+  device_auth_required: { status: 401, vi: 'Cần xác thực thiết bị.', en: 'Device authentication required.' },
+  csrf_rejected: { status: 403, vi: 'Yêu cầu bị từ chối (thiếu tiêu đề chống giả mạo).', en: 'Request refused (anti-forgery header missing).' },
+
+  // ---- accounts -------------------------------------------------------------------
+  weak_password: { status: 400, vi: 'Mật khẩu quá yếu: {reason}', en: 'The password is too weak: {reason}' },
+  duplicate_username: { status: 409, vi: 'Tên đăng nhập {username} đã tồn tại.', en: 'The username {username} is taken.' },
+  role_scope_mismatch: { status: 400, vi: 'Vai trò {role} phải gắn với đơn vị cấp {level}.', en: 'The role {role} must be scoped to a {level}.' },
+  cannot_change_own_account: { status: 403, vi: 'Bạn không thể tự đổi vai trò, địa bàn hoặc khoá tài khoản của chính mình.', en: 'You cannot change your own role, scope or active flag.' },
+  role_above_own: { status: 403, vi: 'Không thể cấp quyền cao hơn quyền của bạn.', en: 'You cannot grant more than you have.' },
+  wrong_current_password: { status: 400, vi: 'Mật khẩu hiện tại không đúng.', en: 'The current password is wrong.' },
+
+  // ---- registry and devices -------------------------------------------------------
+  unknown_admin_unit: { status: 404, vi: 'Không có đơn vị hành chính mã {code}.', en: 'There is no administrative unit with code {code}.' },
+  not_a_commune: { status: 400, vi: 'Mã {code} không phải cấp xã.', en: 'The code {code} is not a commune.' },
+  no_station: { status: 404, vi: 'Xã {code} chưa có đài truyền thanh trong sổ.', en: 'The commune {code} has no station in the registry.' },
+  duplicate_device_name: { status: 409, vi: 'Đài đã có cụm loa tên "{name}".', en: 'The station already has a cluster named "{name}".' },
+  device_not_found: { status: 404, vi: 'Không có cụm loa {id}.', en: 'There is no cluster {id}.' },
+  station_not_found: { status: 404, vi: 'Không có đài {id}.', en: 'There is no station {id}.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export type ErrorParams = Record<string, string | number>;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: ErrorParams = {},
+    options?: { cause?: unknown; details?: unknown },
+  ) {
+    super(formatMessage(code, 'en', params), options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.status = ERROR_CATALOGUE[code].status;
+    this.details = options?.details;
+  }
+  readonly details: unknown;
+}
+
+export type Language = 'vi' | 'en';
+
+export function formatMessage(code: ErrorCode, lang: Language, params: ErrorParams = {}): string {
+  const template = ERROR_CATALOGUE[code][lang];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+}

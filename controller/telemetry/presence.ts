@@ -1,0 +1,139 @@
+// Each device's presence: online/offline as separate, timestamped facts. Transitions come from
+// the device's retained `state` (online on connect, Last Will or shutdown when it goes) and from
+// silence: a device the broker still counts as connected but which has sent nothing for
+// `offlineAfterMissed` heartbeat intervals is marked offline (`heartbeat_timeout`). Every
+// transition is stored; uptime is computed from them, never guessed.
+import { EventEmitter } from 'node:events';
+import type Database from 'better-sqlite3';
+import type { StatePayload } from '../../shared/index.js';
+import type { Logger } from '../../platform/logger.js';
+import type { PresenceReason } from '../db/schema/devices.js';
+import type { Metrics } from '../metrics.js';
+
+export interface PresenceChange {
+  deviceId: string;
+  online: boolean;
+  at: number;
+  reason: PresenceReason;
+}
+
+interface Known {
+  online: boolean;
+  lastSeenAt: number;
+}
+
+export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> {
+  private readonly known = new Map<string, Known>();
+  private readonly setOnline: Database.Statement;
+  private readonly insertChange: Database.Statement;
+  private readonly updateState: Database.Statement;
+  private readonly findDevice: Database.Statement;
+  private readonly applyTransition: (change: PresenceChange) => void;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly silenceLimitMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {
+    super();
+    this.setOnline = sqlite.prepare('UPDATE devices SET online = ? WHERE id = ?');
+    this.insertChange = sqlite.prepare('INSERT INTO device_state_changes (device_id, online, at, reason) VALUES (?, ?, ?, ?)');
+    this.updateState = sqlite.prepare(
+      'UPDATE devices SET last_state_at = ?, last_seen_at = ?, agent_version = COALESCE(?, agent_version), manifest_version_held = COALESCE(?, manifest_version_held) WHERE id = ?',
+    );
+    this.findDevice = sqlite.prepare('SELECT last_seen_at FROM devices WHERE id = ?');
+    this.applyTransition = sqlite.transaction((c: PresenceChange) => {
+      this.setOnline.run(c.online ? 1 : 0, c.deviceId);
+      this.insertChange.run(c.deviceId, c.online ? 1 : 0, c.at, c.reason);
+    });
+  }
+
+  /**
+   * Loads every device. What the previous run believed is stale (it could not watch while it
+   * was down), so devices it left online are closed with `controller_restart`; their retained
+   * state and next heartbeat bring them back.
+   */
+  start(): void {
+    const now = this.clock();
+    const rows = this.sqlite.prepare('SELECT id, online, last_seen_at FROM devices').all() as { id: string; online: number; last_seen_at: number | null }[];
+    for (const row of rows) {
+      this.known.set(row.id, { online: false, lastSeenAt: row.last_seen_at ?? 0 });
+      if (row.online) this.applyTransition({ deviceId: row.id, online: false, at: now, reason: 'controller_restart' });
+    }
+    this.refreshGauge();
+  }
+
+  /** True for a provisioned device; a device added by another process (`loa device add`) is looked up. */
+  isKnown(deviceId: string): boolean {
+    if (this.known.has(deviceId)) return true;
+    const row = this.findDevice.get(deviceId) as { last_seen_at: number | null } | undefined;
+    if (!row) return false;
+    this.known.set(deviceId, { online: false, lastSeenAt: row.last_seen_at ?? 0 });
+    return true;
+  }
+
+  addDevice(deviceId: string): void {
+    if (!this.known.has(deviceId)) this.known.set(deviceId, { online: false, lastSeenAt: 0 });
+  }
+
+  onState(deviceId: string, payload: StatePayload, receivedAt: number): void {
+    if (!this.isKnown(deviceId)) {
+      this.metrics.payloadsDropped.inc({ kind: 'state', reason: 'unknown_device' });
+      return;
+    }
+    const known = this.known.get(deviceId)!;
+    known.lastSeenAt = receivedAt;
+    this.updateState.run(receivedAt, receivedAt, payload.agentVersion ?? null, payload.manifestVersion ?? null, deviceId);
+    const reason: PresenceReason = payload.online ? 'connected' : (payload.reason ?? 'lost');
+    this.transition(deviceId, payload.online, reason, receivedAt);
+  }
+
+  /** Heartbeats were committed for these devices: they are alive. */
+  onSeen(deviceIds: Iterable<string>, at: number): void {
+    for (const id of deviceIds) {
+      const known = this.known.get(id);
+      if (!known) continue;
+      known.lastSeenAt = at;
+      if (!known.online) this.transition(id, true, 'connected', at);
+    }
+  }
+
+  /** Marks silent devices offline; run periodically. */
+  sweep(now = this.clock()): number {
+    let marked = 0;
+    for (const [id, known] of this.known) {
+      if (known.online && now - known.lastSeenAt > this.silenceLimitMs) {
+        this.transition(id, false, 'heartbeat_timeout', now);
+        marked++;
+      }
+    }
+    return marked;
+  }
+
+  onlineCount(): number {
+    let n = 0;
+    for (const k of this.known.values()) if (k.online) n++;
+    return n;
+  }
+
+  private transition(deviceId: string, online: boolean, reason: PresenceReason, at: number): void {
+    const known = this.known.get(deviceId);
+    if (!known || known.online === online) return;
+    known.online = online;
+    const change = { deviceId, online, at, reason };
+    try {
+      this.applyTransition(change);
+    } catch (err) {
+      this.logger.error({ err, deviceId }, 'presence write failed');
+      return;
+    }
+    this.refreshGauge();
+    this.emit('change', change);
+  }
+
+  private refreshGauge(): void {
+    this.metrics.devicesOnline.set(this.onlineCount());
+  }
+}
