@@ -3,3 +3,4 @@ export * from './accounts.js';
 export * from './audit.js';
 export * from './devices.js';
 export * from './registry.js';
+export * from './media.js';
