@@ -1,0 +1,21 @@
+// The agent's public surface, for the CLI and for the modules of later phases.
+export { Agent, type AgentDeps, type AgentModule } from './agent.js';
+export { type BackoffPolicy, backoffDelay, RECONNECT_BACKOFF, REFUSED_BACKOFF } from './backoff.js';
+export { type Clock, type Random, systemClock } from './clock.js';
+export {
+  type AgentConfig,
+  AgentConfigError,
+  type AgentConfigFile,
+  AgentConfigSchema,
+  loadAgentConfig,
+  parseAgentConfig,
+  type PlayerKind,
+  type PowerConfig,
+} from './config.js';
+export { DEFAULT_DEVICE_STATE, DeviceState, type DeviceStateSnapshot, type Playing, type PowerState } from './device-state.js';
+export { type DropReason, INBOUND_KINDS, type InboundHandler, type InboundKind, type InboundMeta } from './inbound.js';
+export { type ConnectListener, Link, type LinkOptions, type LinkStats } from './link.js';
+export { OUTBOUND, type OutboundKind } from './wire.js';
+export { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type RunAgentOptions, runAgent } from './main.js';
+export { Telemetry, type TelemetryProviders } from './telemetry.js';
+export { agentVersion } from './version.js';
