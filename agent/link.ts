@@ -152,7 +152,7 @@ export class Link {
     const timeoutMs = this.options.stopTimeoutMs ?? 5_000;
     let said = false;
     if (this.online) {
-      const goodbye: StatePayload = { v: PAYLOAD_VERSION, ts: this.clock.now(), online: false, reason: 'shutdown' };
+      const goodbye: StatePayload = { v: PAYLOAD_VERSION, ts: this.clock.now(), session: this.session, online: false, reason: 'shutdown' };
       try {
         await withTimeout(this.clock, this.send(client, 'state', goodbye), timeoutMs, 'shutdown state not acknowledged');
         said = true;
@@ -250,8 +250,12 @@ export class Link {
     }
   }
 
+  /** Start of the current (or next) session; set with each Last Will, see StateSchema.session. */
+  private session = 0;
+
   private will(): NonNullable<IClientOptions['will']> {
-    const lost: StatePayload = { v: PAYLOAD_VERSION, ts: this.clock.now(), online: false, reason: 'lost' };
+    this.session = this.clock.now();
+    const lost: StatePayload = { v: PAYLOAD_VERSION, ts: this.session, session: this.session, online: false, reason: 'lost' };
     return { topic: topics.state(this.options.config.deviceId), payload: encodeChecked('state', lost), qos: 1, retain: true };
   }
 
@@ -259,6 +263,7 @@ export class Link {
     return {
       v: PAYLOAD_VERSION,
       ts: this.clock.now(),
+      session: this.session,
       online: true,
       agentVersion: this.options.agentVersion,
       manifestVersion: this.options.manifestVersion(),

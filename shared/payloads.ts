@@ -39,6 +39,12 @@ export const StateSchema = closed({
   online: Type.Boolean(),
   agentVersion: Type.Optional(Type.String({ maxLength: 64 })),
   manifestVersion: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  /**
+   * When the MQTT session this state belongs to began (sender clock, ms). The Last Will and the
+   * online state of one session carry the same value, so a will from a taken-over session that
+   * arrives after the next session's online state can be recognised as stale.
+   */
+  session: Type.Optional(Type.Integer({ minimum: 0 })),
   /** Why the device went offline, when it says so itself (`shutdown`), or `lost` for the Last Will. */
   reason: Type.Optional(Type.Union([Type.Literal('shutdown'), Type.Literal('lost'), Type.Literal('restart')])),
 });

@@ -20,8 +20,8 @@ export interface PresenceChange {
 interface Known {
   online: boolean;
   lastSeenAt: number;
-  /** Sender timestamp of the last state applied; an older one arriving later is stale. */
-  lastStateTs: number;
+  /** Session (StateSchema.session) of the last state applied; an older session's state is stale. */
+  lastSession: number;
 }
 
 export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> {
@@ -61,7 +61,7 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     const now = this.clock();
     const rows = this.sqlite.prepare('SELECT id, online, last_seen_at FROM devices').all() as { id: string; online: number; last_seen_at: number | null }[];
     for (const row of rows) {
-      this.known.set(row.id, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastStateTs: 0 });
+      this.known.set(row.id, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0 });
       if (row.online) this.applyTransition({ deviceId: row.id, online: false, at: now, reason: 'controller_restart' });
     }
     this.refreshGauge();
@@ -72,12 +72,12 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     if (this.known.has(deviceId)) return true;
     const row = this.findDevice.get(deviceId) as { last_seen_at: number | null } | undefined;
     if (!row) return false;
-    this.known.set(deviceId, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastStateTs: 0 });
+    this.known.set(deviceId, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0 });
     return true;
   }
 
   addDevice(deviceId: string): void {
-    if (!this.known.has(deviceId)) this.known.set(deviceId, { online: false, lastSeenAt: 0, lastStateTs: 0 });
+    if (!this.known.has(deviceId)) this.known.set(deviceId, { online: false, lastSeenAt: 0, lastSession: 0 });
   }
 
   onState(deviceId: string, payload: StatePayload, receivedAt: number): void {
@@ -87,13 +87,14 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     }
     const known = this.known.get(deviceId)!;
     // When a half-open connection is taken over, the old session's Last Will can arrive after
-    // the new session's online state. The will carries the old session's start time, so the
-    // sender timestamp tells which is newer.
-    if (payload.ts < known.lastStateTs) {
-      this.metrics.payloadsDropped.inc({ kind: 'state', reason: 'stale' });
-      return;
+    // the new session's online state; the session stamp tells which is newer.
+    if (payload.session !== undefined) {
+      if (payload.session < known.lastSession) {
+        this.metrics.payloadsDropped.inc({ kind: 'state', reason: 'stale_session' });
+        return;
+      }
+      known.lastSession = payload.session;
     }
-    known.lastStateTs = payload.ts;
     known.lastSeenAt = receivedAt;
     this.updateState.run(receivedAt, receivedAt, payload.agentVersion ?? null, payload.manifestVersion ?? null, deviceId);
     const reason: PresenceReason = payload.online ? 'connected' : (payload.reason ?? 'lost');

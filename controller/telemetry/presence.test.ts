@@ -1,0 +1,49 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../platform/logger.js';
+import { seedRegistry } from '../../seeds/seed.js';
+import { type LoaDatabase, openDatabase, runMigrations } from '../db/client.js';
+import { Metrics } from '../metrics.js';
+import { PresenceService } from './presence.js';
+
+let database: LoaDatabase;
+let now = 1_000_000;
+let presence: PresenceService;
+
+beforeEach(() => {
+  database = openDatabase(':memory:');
+  runMigrations(database);
+  seedRegistry(database);
+  database.sqlite
+    .prepare("INSERT INTO devices (id, station_id, name, secret_hash, secret_rotated_at, online, created_at, updated_at) VALUES ('dev-a', 1, 'A', 'x', 0, 1, 0, 0)")
+    .run();
+  presence = new PresenceService(database.sqlite, new Metrics(), silentLogger, 90_000, () => now);
+  presence.start();
+});
+afterEach(() => database.close());
+
+const reasons = () => (database.sqlite.prepare("SELECT online, reason FROM device_state_changes WHERE device_id = 'dev-a' ORDER BY id").all() as { online: number; reason: string }[]).map((r) => `${r.online}:${r.reason}`);
+
+describe('presence', () => {
+  it('closes what the previous run left online, since it could not watch', () => {
+    expect(reasons()).toEqual(['0:controller_restart']);
+  });
+
+  it('ignores a Last Will from an older session that arrives after the new session came online', () => {
+    presence.onState('dev-a', { v: 1, ts: 10, session: 10, online: true }, now);
+    presence.onState('dev-a', { v: 1, ts: 20, session: 20, online: true }, now + 1); // takeover: new session
+    presence.onState('dev-a', { v: 1, ts: 10, session: 10, online: false, reason: 'lost' }, now + 2); // old session's will, late
+    expect(reasons()).toEqual(['0:controller_restart', '1:connected']);
+    presence.onState('dev-a', { v: 1, ts: 20, session: 20, online: false, reason: 'lost' }, now + 3); // this session's will
+    expect(reasons()).toEqual(['0:controller_restart', '1:connected', '0:lost']);
+  });
+
+  it('marks a silent device offline after the limit, and back online with its next heartbeat', () => {
+    presence.onState('dev-a', { v: 1, ts: 1, online: true }, now);
+    now += 60_000;
+    expect(presence.sweep()).toBe(0);
+    now += 31_000;
+    expect(presence.sweep()).toBe(1);
+    presence.onSeen(['dev-a'], now);
+    expect(reasons()).toEqual(['0:controller_restart', '1:connected', '0:heartbeat_timeout', '1:connected']);
+  });
+});
