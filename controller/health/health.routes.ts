@@ -33,6 +33,22 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   );
 
   r.get(
+    '/api/v1/time',
+    {
+      config: { access: { public: true } },
+      schema: {
+        tags: ['operations'],
+        summary: "The controller's clock (ms since the epoch); agents measure their clock offset against it",
+        response: { 200: Type.Object({ now: Type.Integer() }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { now: Date.now() };
+    },
+  );
+
+  r.get(
     '/metrics',
     { config: { access: { public: true } }, schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)', hide: false } },
     async (_request, reply) => {
