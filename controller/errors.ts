@@ -30,6 +30,7 @@ export const ERROR_CATALOGUE = {
   forbidden_role: { status: 403, vi: 'Vai trò {role} không được phép {permission}.', en: 'The role {role} may not {permission}.' },
   forbidden_scope: { status: 403, vi: '{target} nằm ngoài địa bàn bạn quản lý ({scope}).', en: '{target} is outside your area ({scope}).' },
   device_auth_required: { status: 401, vi: 'Cần xác thực thiết bị.', en: 'Device authentication required.' },
+  mqtt_credentials_refused: { status: 403, vi: 'Thông tin đăng nhập MQTT bị từ chối.', en: 'MQTT credentials refused.' },
   csrf_rejected: { status: 403, vi: 'Yêu cầu bị từ chối (thiếu tiêu đề chống giả mạo).', en: 'Request refused (anti-forgery header missing).' },
 
   // ---- accounts -------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorize } from '../../broker/acl.js';
-import type { BrokerIdentity } from '../../broker/identity.js';
+import { AuthenticateResponseSchema, type BrokerIdentity, MQTT_AUTHENTICATE_PATH } from '../../broker/identity.js';
 import type { ControllerContext } from '../context.js';
 import { AppError } from '../errors.js';
 import { ErrorResponse } from '../http/schemas.js';
@@ -29,7 +29,7 @@ export async function mqttAuthRoutes(app: FastifyInstance): Promise<void> {
   const ctx = app.ctx;
 
   r.post(
-    '/api/v1/mqtt/authenticate',
+    MQTT_AUTHENTICATE_PATH,
     {
       bodyLimit: 4096,
       config: { access: { public: true } },
@@ -37,14 +37,14 @@ export async function mqttAuthRoutes(app: FastifyInstance): Promise<void> {
         tags: ['broker'],
         summary: 'Check an MQTT CONNECT (service account only, HTTP Basic)',
         body: Type.Object({ username: Type.String({ maxLength: 128 }), password: Type.String({ maxLength: 512 }), clientId: Type.String({ maxLength: 128 }), remoteAddress: Type.Optional(Type.String({ maxLength: 64 })) }),
-        response: { 200: Type.Object({ identity: Type.Unknown() }), 401: ErrorResponse, 403: ErrorResponse },
+        response: { 200: AuthenticateResponseSchema, 401: ErrorResponse, 403: ErrorResponse },
       },
     },
     async (request, reply) => {
       await requireService(request, ctx);
       const identity = toBrokerIdentity(await ctx.credentials.verify(request.body.username, request.body.password));
-      if (!identity) return reply.status(403).send({ code: 'refused', message: 'refused', reqId: request.id });
-      return { identity };
+      if (!identity) throw new AppError('mqtt_credentials_refused');
+      return reply.send({ identity });
     },
   );
 

@@ -1,0 +1,195 @@
+// The Loa MQTT broker: aedes with device authentication, the topic ACL, a packet-size limit and
+// per-address connection-rate limiting, over TCP, and optionally WebSocket and TLS.
+// Nothing happens until start(); stop() releases every port, timer and connection.
+import type { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import type http from 'node:http';
+import type net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Aedes } from 'aedes';
+import type { Logger } from 'pino';
+import { listen } from '../platform/listen.js';
+import type { Authenticate } from './identity.js';
+import { guardPacketSize } from './packet-size-guard.js';
+import { createPolicy } from './policy.js';
+import { ConnectRateLimiter } from './rate-limit.js';
+import { type BrokerStats, StatsCounters } from './stats.js';
+import { createTcpServer, createTlsServer, createWsServer, type TransportDeps } from './transports.js';
+
+export interface LoaBrokerOptions {
+  authenticate: Authenticate;
+  logger: Logger;
+  host: string;
+  /** MQTT over TCP; 0 = any free port. */
+  port: number;
+  /** MQTT over WebSocket on its own port; unset = off. */
+  wsPort?: number;
+  /** MQTT over TLS; `cert` and `key` are PEM file paths. */
+  tls?: { cert: string; key: string; port: number };
+  /** Largest accepted MQTT packet ("remaining length"); a larger one closes the connection. */
+  maxPacketBytes: number;
+  /** A client whose socket does not drain within this time is disconnected (aedes drainTimeout). */
+  drainTimeoutMs: number;
+  /** Connections one remote address may open at once. */
+  connectBurst: number;
+  /** Sustained connections per second allowed from one remote address. */
+  connectRatePerS: number;
+}
+
+export interface BrokerPorts {
+  mqttPort: number;
+  wsPort?: number;
+  tlsPort?: number;
+}
+
+export interface LoaBroker {
+  start(): Promise<BrokerPorts>;
+  stop(): Promise<void>;
+  /** A snapshot of the counters, for the controller's metrics. */
+  stats(): BrokerStats;
+}
+
+export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
+  const logger = options.logger.child({ module: 'broker' });
+  const counters = new StatsCounters();
+  const addresses = new WeakMap<object, string>();
+  const connections = new Set<Duplex>();
+  const servers: net.Server[] = [];
+  const policy = createPolicy({
+    authenticate: options.authenticate,
+    logger,
+    stats: counters,
+    remoteAddressOf: (client) => addresses.get(client.conn) ?? 'unknown',
+  });
+  const limiter = new ConnectRateLimiter({ burst: options.connectBurst, ratePerS: options.connectRatePerS });
+  let aedes: Aedes | null = null;
+  let phase: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
+  let starting: Promise<BrokerPorts> | null = null;
+  let lastRateWarn = 0;
+  let rateRefusedSinceWarn = 0;
+
+  // Shared by every connection, so accepting one allocates no per-connection closures for them.
+  const countBytes = (bytes: number) => {
+    counters.bytesIn += bytes;
+  };
+  const forgetConnection = function (this: Duplex) {
+    connections.delete(this);
+  };
+  const closedForSize = new WeakSet<Duplex>();
+  // Both the packet-size guard and ws' message cap may fire for the same connection; count once.
+  const onTooLarge = (stream: Duplex) => {
+    if (closedForSize.has(stream)) return;
+    closedForSize.add(stream);
+    counters.connectionsRefused.packet_too_large++;
+    const clientId = (stream as Duplex & { client?: { id: string | null } }).client?.id ?? undefined;
+    logger.warn(
+      { remoteAddress: addresses.get(stream), clientId, maxBytes: options.maxPacketBytes },
+      'MQTT connection closed: packet larger than the limit',
+    );
+  };
+
+  const guardOptions = { maxBytes: options.maxPacketBytes, onBytes: countBytes, onTooLarge };
+
+  const transportDeps: TransportDeps = {
+    logger,
+    limiter,
+    maxPacketBytes: options.maxPacketBytes,
+    onConnection(stream, remoteAddress) {
+      if (aedes === null || phase !== 'running') {
+        stream.destroy();
+        return;
+      }
+      counters.connectionsAccepted++;
+      addresses.set(stream, remoteAddress);
+      connections.add(stream);
+      stream.on('close', forgetConnection);
+      guardPacketSize(stream, guardOptions);
+      aedes.handle(stream);
+    },
+    onRateLimited(remoteAddress) {
+      counters.connectionsRefused.rate++;
+      rateRefusedSinceWarn++;
+      // A reconnect loop produces thousands of these; one line per 10 s says enough.
+      const now = Date.now();
+      if (now - lastRateWarn >= 10_000) {
+        logger.warn({ remoteAddress, refused: rateRefusedSinceWarn }, 'MQTT connections refused by the rate limit');
+        lastRateWarn = now;
+        rateRefusedSinceWarn = 0;
+      }
+    },
+    onWsMessageTooLarge: onTooLarge,
+  };
+
+  async function startServer(server: net.Server, port: number, envVar: string): Promise<number> {
+    servers.push(server);
+    return listen(server, port, options.host, envVar);
+  }
+
+  async function start(): Promise<BrokerPorts> {
+    if (phase !== 'idle') throw new Error(`the broker cannot start: it is ${phase}`);
+    phase = 'starting';
+    starting = startAll();
+    return starting;
+  }
+
+  async function startAll(): Promise<BrokerPorts> {
+    try {
+      aedes = await Aedes.createBroker({ ...policy.hooks, drainTimeout: options.drainTimeoutMs });
+      policy.installDropFilter(aedes);
+      aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));
+      aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'MQTT connection error'));
+      aedes.on('clientDisconnect', (client) => logger.debug({ clientId: client.id }, 'MQTT client disconnected'));
+      (aedes as EventEmitter).on('error', (err: unknown) => logger.error({ err }, 'MQTT broker error'));
+      limiter.start();
+      phase = 'running';
+      const ports: BrokerPorts = {
+        mqttPort: await startServer(createTcpServer(transportDeps), options.port, 'LOA_MQTT_PORT'),
+      };
+      if (options.wsPort !== undefined) {
+        const { server } = createWsServer(transportDeps);
+        ports.wsPort = await startServer(server, options.wsPort, 'LOA_MQTT_WS_PORT');
+      }
+      if (options.tls) {
+        const [cert, key] = await Promise.all([readFile(options.tls.cert), readFile(options.tls.key)]);
+        const server = createTlsServer(transportDeps, { cert, key });
+        ports.tlsPort = await startServer(server, options.tls.port, 'LOA_MQTT_TLS_PORT');
+      }
+      logger.info({ host: options.host, ...ports }, 'MQTT broker listening');
+      return ports;
+    } catch (err) {
+      await shutdown();
+      throw err;
+    }
+  }
+
+  async function shutdown(): Promise<void> {
+    phase = 'stopped';
+    // Stop accepting first; each close callback fires once its last connection has ended.
+    const closed = servers.map(
+      (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+    );
+    const broker = aedes;
+    aedes = null;
+    if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
+    // aedes closes only clients that completed CONNECT; end the rest (silent or mid-handshake).
+    for (const stream of connections) stream.destroy();
+    connections.clear();
+    for (const server of servers) (server as http.Server).closeAllConnections?.();
+    await Promise.all(closed);
+    servers.length = 0;
+    limiter.stop();
+  }
+
+  return {
+    start,
+    async stop() {
+      // A start in progress finishes (or fails and cleans up) before we take it down.
+      await starting?.catch(() => undefined);
+      if (phase === 'idle') phase = 'stopped';
+      if (phase === 'stopped') return;
+      await shutdown();
+      logger.info('MQTT broker stopped');
+    },
+    stats: () => counters.snapshot(aedes?.connectedClients ?? 0),
+  };
+}
