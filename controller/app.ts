@@ -9,6 +9,10 @@ import { authRoutes } from './accounts/auth.routes.js';
 import { tokenRoutes } from './accounts/tokens.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { commandRoutes } from './broadcasts/commands.routes.js';
+import { emergencyRoutes } from './broadcasts/emergency.routes.js';
+import { groupRoutes } from './broadcasts/groups.routes.js';
+import { resultRoutes } from './broadcasts/results.routes.js';
 import type { ControllerContext } from './context.js';
 import { deviceRoutes } from './devices/devices.routes.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -16,6 +20,7 @@ import { accessControl } from './http/access.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { mqttAuthRoutes } from './mqtt/mqtt-auth.routes.js';
 import { registryRoutes } from './registry/registry.routes.js';
+import { scheduleRoutes } from './schedules/schedules.routes.js';
 
 export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -59,5 +64,10 @@ export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance>
   await app.register(registryRoutes);
   await app.register(deviceRoutes);
   await app.register(mqttAuthRoutes);
+  await app.register(scheduleRoutes);
+  await app.register(groupRoutes);
+  await app.register(commandRoutes);
+  await app.register(emergencyRoutes);
+  await app.register(resultRoutes);
   return app;
 }

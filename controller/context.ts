@@ -9,12 +9,14 @@ import { LoginThrottle } from './accounts/login-throttle.js';
 import { SessionStore } from './accounts/sessions.js';
 import { UserService } from './accounts/users.service.js';
 import { AuditService } from './audit/audit.service.js';
+import { type Broadcasts, createBroadcasts } from './broadcasts/broadcasts.js';
 import type { LoaDatabase } from './db/client.js';
 import { DeviceCredentials } from './devices/credentials.js';
 import { DeviceService } from './devices/devices.service.js';
 import { Metrics } from './metrics.js';
 import { ControllerMqtt } from './mqtt/link.js';
 import { AdminUnitIndex } from './registry/admin-units.js';
+import { getPlayableBulletin } from './schedules/playable-standin.js';
 import type { ServiceAccount } from './security/service-account.js';
 import { HeartbeatWriter } from './telemetry/heartbeat-writer.js';
 import { PresenceService } from './telemetry/presence.js';
@@ -47,6 +49,7 @@ export interface ControllerContext {
   mqtt: ControllerMqtt;
   serviceAccount: ServiceAccount;
   broker: BrokerStatsSource | null;
+  broadcasts: Broadcasts;
 }
 
 declare module 'fastify' {
@@ -77,7 +80,17 @@ export function createContext(options: {
   );
   const heartbeats = new HeartbeatWriter(database.sqlite, metrics, logger.child({ module: 'ingest' }));
   heartbeats.onCommitted = (ids, at) => presence.onSeen(ids, at);
-  return {
+  const mqtt = new ControllerMqtt({
+    url: config.mqttUrl,
+    username: serviceAccount.username,
+    password: serviceAccount.secret,
+    logger: logger.child({ module: 'mqtt' }),
+    metrics,
+  });
+  // The bulletin lookup needs the finished context; it is only called after createContext returns.
+  let ctx: ControllerContext | undefined;
+  const broadcasts = createBroadcasts({ sqlite: database.sqlite, config, units, mqtt, metrics, logger, clock, playable: (id) => getPlayableBulletin(ctx!, id) });
+  ctx = {
     config,
     logger,
     clock,
@@ -95,16 +108,12 @@ export function createContext(options: {
     heartbeats,
     uptime: new UptimeCalculator(database.sqlite),
     rollup: new TelemetryRollup(database.sqlite, config.timezone, clock),
-    mqtt: new ControllerMqtt({
-      url: config.mqttUrl,
-      username: serviceAccount.username,
-      password: serviceAccount.secret,
-      logger: logger.child({ module: 'mqtt' }),
-      metrics,
-    }),
+    mqtt,
     serviceAccount,
     broker: null,
+    broadcasts,
   };
+  return ctx;
 }
 
 export type { Actor };

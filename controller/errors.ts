@@ -48,6 +48,35 @@ export const ERROR_CATALOGUE = {
   duplicate_device_name: { status: 409, vi: 'Đài đã có cụm loa tên "{name}".', en: 'The station already has a cluster named "{name}".' },
   device_not_found: { status: 404, vi: 'Không có cụm loa {id}.', en: 'There is no cluster {id}.' },
   station_not_found: { status: 404, vi: 'Không có đài {id}.', en: 'There is no station {id}.' },
+
+  // ---- schedules and broadcasts ---------------------------------------------------
+  schedule_not_found: { status: 404, vi: 'Không có lịch phát {id}.', en: 'There is no schedule {id}.' },
+  schedule_in_past: { status: 400, vi: 'Lịch phát nằm trong quá khứ ({when}).', en: 'The schedule is in the past ({when}).' },
+  invalid_cron: { status: 400, vi: 'Biểu thức cron không hợp lệ: {detail}', en: 'Invalid cron expression: {detail}' },
+  invalid_timing: { status: 400, vi: 'Thời gian phát không hợp lệ: {detail}', en: 'Invalid timing: {detail}' },
+  schedule_too_frequent: { status: 400, vi: 'Lịch phát lặp quá dày: hơn {max} buổi trong {days} ngày.', en: 'The schedule repeats too often: more than {max} airings in {days} days.' },
+  invalid_stream_url: { status: 400, vi: 'Địa chỉ luồng tiếp sóng phải bắt đầu bằng http:// hoặc https:// ({url}).', en: 'A relay stream URL must be http:// or https:// ({url}).' },
+  target_required: { status: 400, vi: 'Cần chọn ít nhất một nơi phát (địa bàn, nhóm cụm loa hoặc cụm loa).', en: 'Choose at least one target (area, device group or cluster).' },
+  schedule_conflict: {
+    status: 409,
+    vi: 'Trùng giờ với {count} buổi phát cùng mức ưu tiên trên cùng cụm loa, ví dụ "{title}" lúc {when}.',
+    en: 'Overlaps {count} airing(s) of the same class on the same clusters, e.g. "{title}" at {when}.',
+  },
+  occurrence_not_found: { status: 404, vi: 'Không có buổi phát {id}.', en: 'There is no airing {id}.' },
+  occurrence_not_aired_yet: { status: 409, vi: 'Buổi phát {id} chưa đến giờ phát, chưa thể xác nhận.', en: 'Airing {id} has not started yet and cannot be confirmed.' },
+  occurrence_not_in_commune: { status: 404, vi: 'Buổi phát {id} không phát tại {commune}.', en: 'Airing {id} does not play in {commune}.' },
+  priority_order_invalid: { status: 400, vi: 'Thứ tự không hợp lệ: {detail}', en: 'Invalid order: {detail}' },
+  group_not_found: { status: 404, vi: 'Không có nhóm cụm loa {id}.', en: 'There is no device group {id}.' },
+  duplicate_group_name: { status: 409, vi: 'Địa bàn đã có nhóm cụm loa tên "{name}".', en: 'The area already has a device group named "{name}".' },
+  group_member_outside: { status: 400, vi: 'Cụm loa {id} không thuộc địa bàn của nhóm ({area}).', en: 'Cluster {id} is outside the group\'s area ({area}).' },
+  command_not_found: { status: 404, vi: 'Không có lệnh {id}.', en: 'There is no command {id}.' },
+  command_invalid: { status: 400, vi: 'Lệnh không hợp lệ: {detail}', en: 'Invalid command: {detail}' },
+  emergency_not_found: { status: 404, vi: 'Không có buổi phát khẩn cấp {id}.', en: 'There is no emergency broadcast {id}.' },
+  emergency_not_active: { status: 409, vi: 'Buổi phát khẩn cấp {id} đã kết thúc.', en: 'The emergency broadcast {id} has already ended.' },
+  // Stand-ins until the bulletins module lands (it owns these codes).
+  bulletin_not_found: { status: 404, vi: 'Không có bản tin {id}.', en: 'There is no bulletin {id}.' },
+  bulletin_not_approved: { status: 409, vi: 'Bản tin {id} chưa được duyệt, chưa thể phát.', en: 'Bulletin {id} is not approved and cannot be aired.' },
+  bulletin_not_ready: { status: 409, vi: 'Bản tin {id} chưa có tệp phát (đang xử lý hoặc lỗi).', en: 'Bulletin {id} has no delivery file yet (processing or failed).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -78,6 +78,12 @@ export const CONFIG_KEYS = {
   telemetryRawRetentionDays: key('LOA_TELEMETRY_RAW_RETENTION_DAYS', '7', int(1, 3650), 'Days raw heartbeats are kept; daily rollups are kept for good.'),
   cookieSecure: key('LOA_COOKIE_SECURE', 'auto', oneOf('auto', 'true', 'false'), 'Mark the session cookie Secure: auto = when LOA_PUBLIC_URL is https.'),
   sessionTtlHours: key('LOA_SESSION_TTL_HOURS', '12', int(1, 24 * 90), 'A session ends this many hours after sign-in.'),
+  scheduleHorizonDays: key('LOA_SCHEDULE_HORIZON_DAYS', '7', int(1, 60), 'Days ahead that schedules are expanded into occurrences and sent to clusters in their manifests.'),
+  commandTtlS: key('LOA_COMMAND_TTL_S', '600', int(10, 7 * 86_400), 'Default lifetime of a cluster command; a pending command is re-sent on reconnect until answered or expired.'),
+  emergencyTtlS: key('LOA_EMERGENCY_TTL_S', '1800', int(60, 86_400), 'How long an emergency broadcast stays active: clusters that come online within it still receive and play it.'),
+  deviceDefaultVolume: key('LOA_DEVICE_DEFAULT_VOLUME', '80', int(0, 100), 'Volume (0-100) sent to clusters in their manifest config, used when an item sets none.'),
+  ampPowerLeadS: key('LOA_AMP_POWER_LEAD_S', '3', int(0, 600), 'Seconds before playback that clusters switch their amplifier on (manifest config).'),
+  agentCacheMaxMb: key('LOA_AGENT_CACHE_MAX_MB', '2048', int(16, 1_000_000), 'Media cache size limit sent to clusters in their manifest config (MB).'),
 } as const;
 
 type Keys = typeof CONFIG_KEYS;
