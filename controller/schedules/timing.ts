@@ -121,8 +121,17 @@ export function expandTiming(rule: TimingRule, fromMs: number, toMs: number, max
   const starts: number[] = [];
   for (; day <= last; day = day.plus({ days: 1 })) {
     if (!dayMatches(day, fields, t.kind === 'cron')) continue;
+    // Local hour starts come from luxon (zone rules); minutes and seconds are added as
+    // milliseconds, which keeps a dense cron cheap. Zone transitions fall on hour boundaries.
+    let hourBase = Number.NaN;
+    let baseHour = -1;
     for (const { hour, minute, second } of times) {
-      const at = day.set({ hour, minute, second, millisecond: 0 }).toMillis();
+      if (hour !== baseHour) {
+        baseHour = hour;
+        hourBase = day.set({ hour, minute: 0, second: 0, millisecond: 0 }).toMillis();
+      }
+      if (hourBase + 3_600_000 <= fromMs) continue;
+      const at = hourBase + minute * 60_000 + second * 1000;
       if (at < fromMs || at >= toMs || starts[starts.length - 1] === at) continue;
       starts.push(at);
       if (starts.length >= max) return { starts, truncated: true };
