@@ -64,8 +64,12 @@ export async function fakeAgent(sys: TestSystem, device: { deviceId: string; sec
     async result(id, status = 'ok', error) {
       await client.publishAsync(topics.cmdResult(deviceId), encode('cmd/result', { v: PAYLOAD_VERSION, ts: Date.now(), id, status, ...(error ? { error } : {}) }), { qos: 1 });
     },
+    /** Says goodbye like the agent (retained offline state), then disconnects. */
     async close() {
-      await client.endAsync(true);
+      if (client.connected) {
+        await client.publishAsync(topics.state(deviceId), encode('state', { v: PAYLOAD_VERSION, ts: Date.now(), online: false, reason: 'shutdown' }), { qos: 1, retain: true });
+      }
+      await client.endAsync();
     },
   };
   client.on('message', (topic, payload) => {

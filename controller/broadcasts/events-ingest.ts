@@ -49,7 +49,9 @@ export class EventIngest {
       'INSERT INTO device_event_cursors (device_id, committed_seq) VALUES (?, ?) ON CONFLICT(device_id) DO UPDATE SET committed_seq = excluded.committed_seq',
     );
     const result = sqlite.prepare(
-      `UPDATE playback_results SET status = ?, started_at = COALESCE(?, started_at), ended_at = COALESCE(?, ended_at), skew_ms = COALESCE(?, skew_ms),
+      // Events of one device may be committed out of order (a gap filled later): a start never
+      // overrides an end already stored.
+      `UPDATE playback_results SET status = CASE WHEN ? = 'started' AND status IN ('finished', 'interrupted', 'failed', 'skipped') THEN status ELSE ? END, started_at = COALESCE(?, started_at), ended_at = COALESCE(?, ended_at), skew_ms = COALESCE(?, skew_ms),
          reason = COALESCE(?, reason), interrupted_by = COALESCE(?, interrupted_by), updated_at = ? WHERE device_id = ? AND item_id = ?`,
     );
     // An item the device played that we no longer had as planned (withdrawn after it was sent).
@@ -78,7 +80,7 @@ export class EventIngest {
           const status = PLAY_STATUS[e.type];
           if (status && e.itemId && e.occurrenceId && /^\d+$/.test(e.occurrenceId)) {
             const f = fields(e, status);
-            if (result.run(status, f.startedAt, f.endedAt, f.skew, f.reason, f.interruptedBy, receivedAt, deviceId, e.itemId).changes === 0) {
+            if (result.run(status, status, f.startedAt, f.endedAt, f.skew, f.reason, f.interruptedBy, receivedAt, deviceId, e.itemId).changes === 0) {
               const index = Number(e.itemId.slice(e.itemId.lastIndexOf(':') + 1)) || 0;
               resultInsert.run(deviceId, e.itemId, Number(e.occurrenceId), index, e.scheduledAt ?? e.ts, e.durationMs ?? 0, status, f.startedAt, f.endedAt, f.skew, f.reason, f.interruptedBy, receivedAt, deviceId);
             }
@@ -119,10 +121,8 @@ export class EventIngest {
     try {
       out = this.write(batch);
     } catch (err) {
-      // Nothing acknowledged: the agents keep the events and upload them again.
-      this.metrics.payloadsDropped.inc({ kind: 'events', reason: 'write_failed' }, batch.length);
-      this.logger.error({ err, batches: batch.length }, 'event batch write failed');
-      return;
+      this.logger.error({ err, batches: batch.length }, 'event batch write failed; writing its uploads one by one');
+      out = this.writeEach(batch);
     }
     const now = Date.now();
     this.metrics.ingestBatchSize.observe({ stream: 'events' }, batch.reduce((n, b) => n + b.events.length, 0));
@@ -134,6 +134,24 @@ export class EventIngest {
         .catch((err) => this.logger.warn({ err: (err as Error).message, deviceId }, 'events ack publish failed; the agent will upload again'));
     }
     if (out.started.length > 0) this.tracker.notifyStarted(out.started);
+  }
+
+  /** One upload per transaction, so one bad upload cannot hold back the acks of the others. */
+  private writeEach(batch: Pending[]): ReturnType<typeof this.write> {
+    const acks = new Map<string, number>();
+    const started: ReturnType<typeof this.write>['started'] = [];
+    for (const upload of batch) {
+      try {
+        const one = this.write([upload]);
+        for (const [d, seq] of one.acks) acks.set(d, seq);
+        started.push(...one.started);
+      } catch (err) {
+        // Not acknowledged: the agent keeps these events and uploads them again.
+        this.metrics.payloadsDropped.inc({ kind: 'events', reason: 'write_failed' });
+        this.logger.error({ err, deviceId: upload.deviceId }, 'event upload write failed');
+      }
+    }
+    return { acks, started };
   }
 
   get pending(): number {
