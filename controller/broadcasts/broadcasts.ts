@@ -142,12 +142,24 @@ export function wireBroadcasts(ctx: ControllerContext, jobs: JobRunner): { start
         b.manifests.publishPending();
         b.commands.resendAllPending();
       });
+      // "Came online again" is a new MQTT session, seen from the device's own online state — also
+      // after a broker restart, when presence never saw it go offline — or from presence (a
+      // device back through its heartbeats). Both may fire for one reconnect: handled once.
+      const lastHandled = new Map<string, number>();
+      const onReconnect = (deviceId: string) => {
+        const now = Date.now();
+        if (now - (lastHandled.get(deviceId) ?? 0) < 1000) return;
+        lastHandled.set(deviceId, now);
+        const commune = communeOf.get(deviceId) as string | undefined;
+        b.manifests.onDeviceOnline(deviceId, (heldVersion.get(deviceId) as number | null) ?? null);
+        b.commands.resendPending(deviceId);
+        if (commune) b.emergencies.onDeviceOnline(deviceId, commune);
+      };
+      ctx.mqtt.on('state', (deviceId, payload) => {
+        if (payload.online && ctx.presence.isKnown(deviceId)) onReconnect(deviceId);
+      });
       ctx.presence.on('change', (change) => {
-        if (!change.online) return;
-        const commune = communeOf.get(change.deviceId) as string | undefined;
-        b.manifests.onDeviceOnline(change.deviceId, (heldVersion.get(change.deviceId) as number | null) ?? null);
-        b.commands.resendPending(change.deviceId);
-        if (commune) b.emergencies.onDeviceOnline(change.deviceId, commune);
+        if (change.online) onReconnect(change.deviceId);
       });
       b.emergencies.start();
       roll().catch((err) => ctx.logger.error({ err }, 'first horizon roll failed'));

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import type { AppError } from '../errors.js';
 import { expandTiming, type TimingRule, validateTiming } from './timing.js';
 
 const ZONE = 'Asia/Ho_Chi_Minh';

@@ -129,4 +129,18 @@ describe('an emergency broadcast', () => {
     expect((await send({ title: 'x', areaCodes: ['060'], bulletinId: draft.id })).body.code).toBe('bulletin_not_approved');
     expect(outside.commands).toEqual([]);
   });
+
+  // Last: the restart disconnects the other test clients (they do not reconnect).
+  it('is re-sent after the broker restarts mid-emergency to clusters that had not acknowledged it', async () => {
+    const device = await sys.provision('01858');
+    const first = await fakeAgent(sys, device, ['01858', '060', '06']);
+    const res = await send({ title: 'Lũ lên nhanh', areaCodes: ['01858'], stream: { url: 'https://x.vn/lu', durationMs: 60_000 } });
+    await waitFor(() => expect(first.commands.map((c) => c.payload.id)).toContain(res.body.id));
+    await first.client.endAsync(true);
+    await sys.restartBroker();
+    await waitFor(() => expect(sys.ctx.mqtt.connected).toBe(true), 15_000);
+    const again = await fakeAgent(sys, device, ['01858', '060', '06'], { waitOnline: false });
+    agents.push(again);
+    await waitFor(() => expect(again.commands.find((c) => c.payload.id === res.body.id)?.topic).toBe(topics.cmd(device.deviceId)));
+  });
 });
