@@ -107,7 +107,10 @@ export class EventIngest {
     this.queue.push({ deviceId, events: payload.events, receivedAt });
     this.queuedEvents += payload.events.length;
     if (this.queuedEvents >= (this.options.maxEvents ?? 2000)) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.maxDelayMs ?? 50);
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.maxDelayMs ?? 50);
+      this.timer.unref();
+    }
   }
 
   flush(): void {

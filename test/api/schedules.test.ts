@@ -155,6 +155,19 @@ describe('conflicts', () => {
   });
 });
 
+describe('a cluster offline through the horizon roll', () => {
+  it('gets its manifest built anyway, and receives it when it connects', async () => {
+    const device = await sys.provision('01858');
+    await sys.controller.jobs.runNow('schedule-horizon-roll');
+    const built = sys.ctx.broadcasts.manifests.current(device.deviceId)!;
+    expect(built.items.length).toBeGreaterThan(0);
+    const late = await fakeAgent(sys, device);
+    agents.push(late);
+    await waitFor(() => expect(late.lastManifest()?.version).toBe(built.version));
+    expect(late.lastManifest()!.items).toEqual(built.items);
+  });
+});
+
 describe('device groups', () => {
   it('target only their members', async () => {
     const group = await sys.http('POST', '/api/v1/device-groups', { cookie: district.cookie, body: { name: 'Loa chợ', areaCode: '060', deviceIds: [a2.deviceId, b1.deviceId] } });
