@@ -75,14 +75,15 @@ export class EmergencyTracker extends EventEmitter<{ update: [string, DeviceTrac
     for (const [id, list] of byEmergency) this.emit('update', id, list);
   }
 
-  /** Records the targeted clusters (after the fan-out publish, never before it). */
-  insertTargets(emergencyId: string, devices: { id: string; communeCode: string }[]): void {
-    const BATCH = 2000;
-    for (let i = 0; i < devices.length; i += BATCH) {
-      const slice = devices.slice(i, i + BATCH);
+  /** Records the targeted clusters (after the fan-out publish, never before it), yielding between chunks. */
+  async insertTargets(emergencyId: string, devices: { id: string; communeCode: string }[]): Promise<void> {
+    const CHUNK = 1000;
+    for (let i = 0; i < devices.length; i += CHUNK) {
+      const slice = devices.slice(i, i + CHUNK);
       this.sqlite.transaction(() => {
         for (const d of slice) this.insertTarget.run(emergencyId, d.id, d.communeCode);
       })();
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

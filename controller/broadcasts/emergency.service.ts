@@ -105,11 +105,7 @@ export class EmergencyService {
     }
     // After the publish: who was targeted, for tracking (off the request's critical path).
     setImmediate(() => {
-      try {
-        this.tracker.insertTargets(id, this.devicesIn(areaCodes));
-      } catch (err) {
-        this.logger.error({ err, emergencyId: id }, 'emergency target rows failed');
-      }
+      this.tracker.insertTargets(id, this.devicesIn(areaCodes)).catch((err) => this.logger.error({ err, emergencyId: id }, 'emergency target rows failed'));
     });
     return { id, areaCodes, expiresAt, createdAt: now };
   }

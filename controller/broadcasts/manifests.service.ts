@@ -14,14 +14,16 @@ import type { SchedulesRepo } from '../schedules/schedules.repo.js';
 import { ProgrammeIndex } from './programme-index.js';
 import { programmeItems } from './programme.js';
 import { PlannedResults } from './planned-results.js';
+import { PublishQueue } from './publish-queue.js';
 
-const BATCH = 500;
+// Clusters per transaction; a batch takes tens of milliseconds, then the event loop gets a turn.
+const BATCH = 100;
 const MAX_ITEMS = 5000;
 
 export interface ManifestDeps {
   sqlite: Database.Database;
   repo: SchedulesRepo;
-  mqtt: Pick<ControllerMqtt, 'publish'>;
+  mqtt: Pick<ControllerMqtt, 'publish' | 'connected'>;
   logger: Logger;
   clock: () => number;
   timezone: string;
@@ -41,6 +43,7 @@ export class ManifestService {
   private readonly select: Database.Statement;
   private readonly upsert: Database.Statement;
   private readonly markPublished: Database.Statement;
+  private readonly queue: PublishQueue;
 
   constructor(private readonly deps: ManifestDeps) {
     const { sqlite } = deps;
@@ -51,6 +54,7 @@ export class ManifestService {
        ON CONFLICT(device_id) DO UPDATE SET version = excluded.version, hash = excluded.hash, body = excluded.body, built_at = excluded.built_at`,
     );
     this.markPublished = sqlite.prepare('UPDATE device_manifests SET published_version = ?, published_at = ? WHERE device_id = ? AND version = ?');
+    this.queue = new PublishQueue(deps.mqtt, (deviceId, version) => this.markPublished.run(version, deps.clock(), deviceId, version), deps.logger);
   }
 
   markDirty(deviceIds: Iterable<string>): void {
@@ -66,6 +70,11 @@ export class ManifestService {
   /** Resolves when no rebuild is queued or running (tests, shutdown). */
   async whenIdle(): Promise<void> {
     while (this.running) await this.running;
+  }
+
+  /** Manifests waiting to be published or in flight. */
+  get unpublished(): number {
+    return this.queue.size;
   }
 
   current(deviceId: string): ManifestPayload | undefined {
@@ -93,6 +102,7 @@ export class ManifestService {
 
   /** After the MQTT link (re)connects: publish what was built but never published. */
   publishPending(): void {
+    this.queue.pump();
     const rows = this.deps.sqlite
       .prepare('SELECT device_id, version, body FROM device_manifests WHERE published_version IS NULL OR published_version <> version')
       .all() as { device_id: string; version: number; body: string }[];
@@ -135,7 +145,7 @@ export class ManifestService {
     this.all = false;
     this.dirty = new Set();
     if (!all && dirty.size === 0) return;
-    this.loadMedia();
+    await this.loadMediaInChunks();
     const { sqlite, clock, timezone, deviceConfig } = this.deps;
     const now = clock();
     const windowStart = DateTime.fromMillis(now, { zone: timezone }).startOf('day').toMillis();
@@ -175,17 +185,30 @@ export class ManifestService {
   }
 
   private publish(deviceId: string, version: number, body: Buffer): void {
-    this.deps.mqtt
-      .publish(topics.manifest(deviceId), body, { qos: 1, retain: true })
-      .then(() => this.markPublished.run(version, this.deps.clock(), deviceId, version))
-      .catch((err) => this.deps.logger.warn({ err: (err as Error).message, deviceId }, 'manifest publish failed; retried on reconnect'));
+    this.queue.push(deviceId, topics.manifest(deviceId), version, body);
   }
 
+  /** Which files each stored manifest references; the first rebuild loads it in chunks. */
   private loadMedia(): void {
     if (this.mediaLoaded) return;
     this.mediaLoaded = true;
-    const rows = this.deps.sqlite.prepare('SELECT device_id, body FROM device_manifests').all() as { device_id: string; body: string }[];
-    for (const r of rows) this.trackMedia(r.device_id, [], (JSON.parse(r.body) as ManifestPayload).items);
+    for (const r of this.deps.sqlite.prepare('SELECT device_id, body FROM device_manifests').iterate() as Iterable<{ device_id: string; body: string }>) {
+      this.trackMedia(r.device_id, [], (JSON.parse(r.body) as ManifestPayload).items);
+    }
+  }
+
+  private async loadMediaInChunks(): Promise<void> {
+    if (this.mediaLoaded) return;
+    const ids = this.deps.sqlite.prepare('SELECT device_id FROM device_manifests').pluck().all() as string[];
+    const body = this.deps.sqlite.prepare('SELECT body FROM device_manifests WHERE device_id = ?').pluck();
+    const seen = new Map<string, ManifestItem[]>();
+    for (let i = 0; i < ids.length; i += BATCH) {
+      for (const id of ids.slice(i, i + BATCH)) seen.set(id, (JSON.parse(body.get(id) as string) as ManifestPayload).items);
+      await yieldToLoop();
+      if (this.mediaLoaded) return; // a synchronous caller loaded it meanwhile
+    }
+    this.mediaLoaded = true;
+    for (const [id, items] of seen) this.trackMedia(id, [], items);
   }
 
   private trackMedia(deviceId: string, before: ManifestItem[], after: ManifestItem[]): void {
