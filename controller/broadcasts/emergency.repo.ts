@@ -86,7 +86,8 @@ export class EmergencyRepo {
       title: r.title,
       areaCodes: JSON.parse(r.area_codes) as string[],
       bulletinId: r.bulletin_id,
-      status: r.status,
+      // Expiry is recorded by a job every 30 s; readers see it at once.
+      status: r.status === 'active' && r.expires_at <= Date.now() ? 'expired' : r.status,
       createdBy: r.created_by_name,
       createdAt: r.created_at,
       expiresAt: r.expires_at,

@@ -6,6 +6,7 @@
 // (409, listing the clashing occurrences) — except priority items (Circular 39): those are
 // accepted, played one after another, and the commune decides their order (priority-order.ts).
 // A higher class overlapping a lower one is allowed: on the agent the higher one interrupts.
+import { DateTime } from 'luxon';
 import type { PriorityClass } from '../../shared/index.js';
 import type { Config } from '../../platform/config.js';
 import type { ManifestService } from '../broadcasts/manifests.service.js';
@@ -120,6 +121,10 @@ export class ScheduleService {
     return this.repo.get(id)!;
   }
 
+  private local(ms: number, zone: string): string {
+    return DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss dd/MM/yyyy');
+  }
+
   get(id: number): ScheduleRecord {
     const s = this.repo.get(id);
     if (!s || s.deletedAt !== null) throw new AppError('schedule_not_found', { id });
@@ -136,7 +141,7 @@ export class ScheduleService {
     // A rule whose airings overlap each other clashes with itself.
     for (let i = 1; i < mine.length; i++) {
       if (mine[i]!.startAt < mine[i - 1]!.endAt) {
-        throw new AppError('schedule_conflict', { count: 1, title: input.title, when: new Date(mine[i]!.startAt).toISOString() }, { details: { clashes: [], selfOverlap: true } });
+        throw new AppError('schedule_conflict', { count: 1, title: input.title, when: this.local(mine[i]!.startAt, input.timezone) }, { details: { clashes: [], selfOverlap: true } });
       }
     }
     if (devices.size > 0 && mine.length > 0) {
@@ -152,7 +157,7 @@ export class ScheduleService {
     }
     if (clashes.length > 0 && input.class !== 'priority') {
       const first = clashes[0]!;
-      throw new AppError('schedule_conflict', { count: clashes.length, title: first.title, when: new Date(first.startAt).toISOString() }, { details: { clashes } });
+      throw new AppError('schedule_conflict', { count: clashes.length, title: first.title, when: this.local(first.startAt, input.timezone) }, { details: { clashes } });
     }
     return clashes;
   }

@@ -93,6 +93,27 @@ describe('a recurring schedule', () => {
     expect(audit.body.items.some((e: { action: string; outcome: string }) => e.action === 'schedule.create' && e.outcome === 'ok')).toBe(true);
   });
 
+  it('when changed, keeps the occurrences whose start did not change and updates what they play', async () => {
+    const before = (await sys.http('GET', `/api/v1/schedules/${scheduleId}/occurrences`, { cookie: admin })).body;
+    const version = sys.ctx.broadcasts.manifests.current(a1.deviceId)!.version;
+    const res = await sys.http('PUT', `/api/v1/schedules/${scheduleId}`, {
+      cookie: district.cookie,
+      body: { title: 'Chương trình sáng', timing: { kind: 'weekly', daysOfWeek: everyDay, times: ['05:30'] }, bulletinIds: [bulletin.id], targets: { areas: ['01858'] }, volume: 60 },
+    });
+    expect(res.status).toBe(200);
+    const after = (await sys.http('GET', `/api/v1/schedules/${scheduleId}/occurrences`, { cookie: admin })).body;
+    const morning = (list: { id: number; startAt: number }[]) => list.filter((o) => new Date(o.startAt).getUTCHours() === 22).map((o) => o.id);
+    expect(morning(after)).toEqual(morning(before));
+    expect(after.length).toBeLessThan(before.length);
+    await settle();
+    await waitFor(() => expect(a1.lastManifest()!.version).toBeGreaterThan(version));
+    const mine = a1.lastManifest()!.items.filter((i) => i.scheduleId === String(scheduleId));
+    expect(new Set(mine.map((i) => i.volume))).toEqual(new Set([60]));
+    // The schedule is owned by commune 01858 (its only target): another commune cannot change it.
+    const denied = await sys.http('PUT', `/api/v1/schedules/${scheduleId}`, { cookie: (await sys.createUser('commune_operator', '01861')).cookie, body: { title: 'x', timing: { kind: 'weekly', daysOfWeek: [1], times: ['06:00'] }, bulletinIds: [bulletin.id], targets: { areas: ['01861'] } } });
+    expect(denied.status).toBe(403);
+  });
+
   it('when deleted, withdraws its future occurrences from every manifest', async () => {
     const version = sys.ctx.broadcasts.manifests.current(a1.deviceId)!.version;
     const res = await sys.http('DELETE', `/api/v1/schedules/${scheduleId}`, { cookie: district.cookie });
