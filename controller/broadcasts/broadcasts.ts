@@ -110,12 +110,18 @@ export function wireBroadcasts(ctx: ControllerContext, jobs: JobRunner): { start
   const b = ctx.broadcasts;
   const communeOf = ctx.database.sqlite.prepare('SELECT s.commune_code FROM devices d JOIN stations s ON s.id = d.station_id WHERE d.id = ?').pluck();
   const heldVersion = ctx.database.sqlite.prepare('SELECT manifest_version_held FROM devices WHERE id = ?').pluck();
+  let lastDay = '';
   const roll = async () => {
-    const changed = b.occurrences.roll(ctx.clock());
-    // The manifest window starts at local midnight, so a roll always reconsiders every device;
-    // unchanged manifests keep their version and are not published.
-    b.manifests.markAll();
-    await b.manifests.whenIdle();
+    const now = ctx.clock();
+    const changed = b.occurrences.roll(now);
+    // Every manifest is reconsidered when occurrences changed or the local day (the start of the
+    // manifest window) moved; unchanged manifests keep their version and are not published.
+    const day = new Date(b.occurrences.horizonEnd(now)).toISOString();
+    if (changed.length > 0 || day !== lastDay) {
+      lastDay = day;
+      b.manifests.markAll();
+      await b.manifests.whenIdle();
+    }
     return changed;
   };
   jobs.add('schedule-horizon-roll', '7 * * * *', async () => {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
-import { type DeviceConfig, encode, type ManifestItem, type ManifestPayload, PAYLOAD_VERSION, topics } from '../../shared/index.js';
+import { type DeviceConfig, encode, MAX_PAYLOAD_BYTES, type ManifestItem, type ManifestPayload, PAYLOAD_VERSION, topics } from '../../shared/index.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ControllerMqtt } from '../mqtt/link.js';
 import type { SchedulesRepo } from '../schedules/schedules.repo.js';
@@ -163,8 +163,13 @@ export class ManifestService {
             this.deps.logger.warn({ deviceId: device.id, items: items.length }, 'manifest truncated to the first items');
             items = items.slice(0, MAX_ITEMS);
           }
-          const content = { horizonEnd, timezone, items, config: deviceConfig };
-          const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+          let content = { horizonEnd, timezone, items, config: deviceConfig };
+          let json = JSON.stringify(content);
+          if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES.manifest - 4096) {
+            content = { ...content, items: this.fitting(device.id, items) };
+            json = JSON.stringify(content);
+          }
+          const hash = createHash('sha256').update(json).digest('hex');
           const old = this.select.get(device.id) as { version: number; hash: string; body: string } | undefined;
           if (old?.hash === hash) continue;
           const version = (old?.version ?? 0) + 1;
@@ -172,8 +177,8 @@ export class ManifestService {
           const body = encode('manifest', payload);
           this.upsert.run(device.id, version, hash, body.toString(), now);
           const oldItems = old ? (JSON.parse(old.body) as ManifestPayload).items : [];
-          this.results.applyDiff(device, oldItems, items, now);
-          this.trackMedia(device.id, oldItems, items);
+          this.results.applyDiff(device, oldItems, content.items, now);
+          this.trackMedia(device.id, oldItems, content.items);
           out.push({ deviceId: device.id, version, body });
         }
       })();
@@ -182,6 +187,17 @@ export class ManifestService {
       await yieldToLoop();
     }
     if (changed > 0) this.deps.logger.info({ devices: targets.length, changed }, 'manifests rebuilt');
+  }
+
+  /** Drops the furthest items until the manifest fits the wire limit (MAX_PAYLOAD_BYTES.manifest). */
+  private fitting(deviceId: string, items: ManifestItem[]): ManifestItem[] {
+    const budget = MAX_PAYLOAD_BYTES.manifest - 4096;
+    let size = items.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(i)) + 1, 0);
+    if (size <= budget) return items;
+    const kept = [...items];
+    while (kept.length > 0 && size > budget) size -= Buffer.byteLength(JSON.stringify(kept.pop())) + 1;
+    this.deps.logger.warn({ deviceId, items: items.length, kept: kept.length }, 'manifest too large; the furthest items wait for a later roll');
+    return kept;
   }
 
   private publish(deviceId: string, version: number, body: Buffer): void {
