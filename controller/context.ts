@@ -103,7 +103,11 @@ export function createContext(options: {
     tokens: new ApiTokenService(database, clock),
     loginThrottle: new LoginThrottle(undefined, clock),
     credentials,
-    devices: new DeviceService(database, units, credentials, config, clock, (id) => presence.addDevice(id)),
+    devices: new DeviceService(database, units, credentials, config, clock, (id) => {
+      presence.addDevice(id);
+      // A new cluster gets its manifest (retained) at once, so it has it on its first connect.
+      broadcasts.manifests.markDirty([id]);
+    }),
     presence,
     heartbeats,
     uptime: new UptimeCalculator(database.sqlite),

@@ -177,11 +177,20 @@ describe('conflicts', () => {
 });
 
 describe('a cluster offline through the horizon roll', () => {
-  it('gets its manifest built anyway, and receives it when it connects', async () => {
+  it('gets its manifest on provisioning and the roll\'s new airings while offline, and receives them when it connects', async () => {
     const device = await sys.provision('01858');
+    await settle();
+    const first = sys.ctx.broadcasts.manifests.current(device.deviceId)!;
+    expect(first.items.length).toBeGreaterThan(0);
+    // As if the horizon had ended before the last airing: the roll brings it in.
+    const last = first.items[first.items.length - 1]!;
+    sys.ctx.database.sqlite.prepare(`UPDATE occurrences SET status = 'withdrawn' WHERE id = ?`).run(Number(last.occurrenceId));
+    sys.ctx.broadcasts.manifests.markDirty([device.deviceId]);
+    await settle();
+    expect(sys.ctx.broadcasts.manifests.current(device.deviceId)!.items.map((i) => i.id)).not.toContain(last.id);
     await sys.controller.jobs.runNow('schedule-horizon-roll');
     const built = sys.ctx.broadcasts.manifests.current(device.deviceId)!;
-    expect(built.items.length).toBeGreaterThan(0);
+    expect(built.items.map((i) => i.id)).toContain(last.id);
     const late = await fakeAgent(sys, device);
     agents.push(late);
     await waitFor(() => expect(late.lastManifest()?.version).toBe(built.version));
