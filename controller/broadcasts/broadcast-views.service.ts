@@ -36,6 +36,11 @@ export class BroadcastViews {
     const head = this.repo.heads([occurrenceId]).get(occurrenceId);
     if (!head) throw new AppError('occurrence_not_found', { id: occurrenceId });
     const rows = this.repo.itemsOfOccurrence(occurrenceId, areaCode);
+    // Visible when it played in the reader's area or belongs to it; otherwise refused, not emptied.
+    const owner = this.repo.ownerOf(head.scheduleId);
+    if (rows.length === 0 && owner && !this.units.isWithin(areaCode, owner)) {
+      throw new AppError('forbidden_scope', { target: this.units.label(owner), scope: this.units.label(areaCode) });
+    }
     return this.views(rows, [head])[0]!;
   }
 

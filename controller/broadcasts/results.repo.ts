@@ -161,6 +161,10 @@ export class ResultsRepo {
     return new Map(rows.map((r) => [`${r.occurrence_id}:${r.commune_code}`, { status: r.status, note: r.note, at: r.at, userId: r.user_id, userName: r.display_name }]));
   }
 
+  ownerOf(scheduleId: number): string | undefined {
+    return this.sqlite.prepare('SELECT owner_area_code FROM schedules WHERE id = ?').pluck().get(scheduleId) as string | undefined;
+  }
+
   /** Whether the occurrence was planned on any cluster of the commune. */
   plannedInCommune(occurrenceId: number, communeCode: string): boolean {
     return this.sqlite.prepare(`SELECT 1 FROM playback_results WHERE occurrence_id = ? AND commune_code = ? AND status <> 'withdrawn' LIMIT 1`).get(occurrenceId, communeCode) !== undefined;

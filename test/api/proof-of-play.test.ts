@@ -107,6 +107,12 @@ describe('proof of play', () => {
     expect([elsewhere.status, elsewhere.body.code]).toEqual([404, 'occurrence_not_in_commune']);
   });
 
+  it('refuses the occurrence to a reader whose area it neither belongs to nor played in', async () => {
+    const elsewhere = await sys.createUser('viewer', '061');
+    const res = await sys.http('GET', `/api/v1/occurrences/${occurrenceId}`, { cookie: elsewhere.cookie });
+    expect([res.status, res.body.code]).toEqual([403, 'forbidden_scope']);
+  });
+
   it('lists the week for an area and the start-skew figures', async () => {
     const week = await sys.http('GET', '/api/v1/areas/01858/occurrences?days=7', { cookie: operator.cookie });
     expect(week.body.map((o: { id: number }) => o.id)).toContain(occurrenceId);
