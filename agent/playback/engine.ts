@@ -1,0 +1,301 @@
+// The playback engine: plays each manifest item at its start from the cluster's own clock and
+// cache — connection up or not — and commands' "play now", by the rules in timeline.ts. One
+// speaker, so one playback at a time. Everything that changes what plays runs one step at a time
+// (`serial`), so a timer, a command and a manifest never race each other.
+//
+// Start precision: the decoder for the next item is spawned PREPARE_LEAD_MS ahead with its file
+// open (players/ffmpeg.ts), the start instant is hit by atTime() (precise-timer.ts), and
+// `play_started.ts` is the honest instant the audio was released, beside `scheduledAt`.
+import type { Logger } from '../../platform/logger.js';
+import type { Clock } from '../clock.js';
+import type { DeviceState } from '../device-state.js';
+import { endOrphan, entryFields, playingRecord, playingState, playRequest, recordFields } from './entry-support.js';
+import type { EventSink } from './events.js';
+import type { MediaFetcher } from './fetcher.js';
+import type { MediaCache } from './media-cache.js';
+import type { PlayEnd, Player, PreparedPlayback } from './players/player.js';
+import type { Playlog } from './playlog.js';
+import type { Amplifier } from './power.js';
+import { atTime, type Cancel } from './precise-timer.js';
+import { DEFAULT_GRACE_MS, decide, type Entry, latestStart, mayInterrupt } from './timeline.js';
+
+const PREPARE_LEAD_MS = 2_000;
+/** The amplifier stays on between items less than this apart (plus the power lead). */
+const KEEP_ON_MS = 60_000;
+
+export interface EngineOptions {
+  player: Player;
+  cache: MediaCache;
+  fetcher: Pick<MediaFetcher, 'fetchNow' | 'lastFailure'>;
+  events: EventSink;
+  state: DeviceState;
+  amplifier: Amplifier;
+  playlog: Playlog;
+  clock: Clock;
+  log: Logger;
+  powerLeadMs: () => number;
+  graceMs?: number;
+}
+
+interface Prepared {
+  promise: Promise<PreparedPlayback | undefined>;
+  release: () => void;
+}
+interface Active {
+  entry: Entry;
+  playback: PreparedPlayback;
+  startedAt: number;
+  release: () => void;
+}
+export type PlayResult = { status: 'ok' | 'error' | 'rejected'; error?: string };
+type Interruption = { by: Entry } | { reason: string; commandId?: string };
+
+export class Engine {
+  private entries: Entry[] = [];
+  private readonly prepared = new Map<string, Prepared>();
+  private current: Active | undefined;
+  private since = 0;
+  private running = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private timers: Cancel[] = [];
+
+  constructor(private readonly o: EngineOptions) {}
+
+  get playing(): Entry | undefined {
+    return this.current?.entry;
+  }
+
+  /** Reports a playback a crash cut short, then starts watching the schedule. */
+  async start(): Promise<void> {
+    const { playlog, clock, events } = this.o;
+    const crashed = await playlog.load(clock.now());
+    if (crashed) {
+      const ended = await endOrphan(crashed.pid);
+      const detail = `the agent ended during playback (crash, kill or power loss)${ended ? '; its decoder was stopped' : ''}`;
+      await events.emit({ type: 'play_interrupted', ...recordFields(crashed), reason: 'agent_restart', detail });
+      playlog.setCurrent(null);
+      // A live relay can be joined again for what remains of it; a bulletin is not replayed.
+      if (crashed.stream && crashed.scheduled) playlog.forget(crashed.key);
+    }
+    this.since = clock.now();
+    this.running = true;
+    await this.serial(() => this.evaluate());
+  }
+
+  /** Ends what plays (reported as interrupted with `reason`) and stops all timers. */
+  stop(reason = 'agent_stopped'): Promise<void> {
+    return this.serial(async () => {
+      this.running = false;
+      this.disarm();
+      if (this.current) await this.interrupt({ reason });
+      for (const key of [...this.prepared.keys()]) this.discard(key);
+      await this.o.playlog.flush();
+    });
+  }
+
+  /** The manifest's items (already handled ones are left out). */
+  setSchedule(items: readonly Entry[]): Promise<void> {
+    return this.serial(async () => {
+      const playingKey = this.current?.entry.key;
+      const blocked = new Set(this.entries.filter((e) => e.blocked).map((e) => e.key));
+      this.entries = items
+        .filter((e) => e.key !== playingKey && !this.o.playlog.isDone(e.key))
+        .map((e) => (blocked.has(e.key) ? { ...e, blocked: true } : e))
+        .sort((a, b) => a.startAt - b.startAt);
+      const keys = new Set(this.entries.map((e) => e.key));
+      for (const key of [...this.prepared.keys()]) if (!keys.has(key)) this.discard(key);
+      await this.evaluate();
+    });
+  }
+
+  /** A file arrived in the cache: the next item may now be prepared ahead. */
+  mediaArrived(): void {
+    void this.serial(async () => this.arm());
+  }
+
+  /** A play command: starts at once if it may take the speaker (fetching its file first if needed). */
+  async playNow(entry: Entry): Promise<PlayResult> {
+    const refused = (): PlayResult | undefined =>
+      this.current && !mayInterrupt(entry, this.current.entry)
+        ? { status: 'rejected', error: `a ${this.current.entry.class} ${this.current.entry.source.type} of higher priority is playing` }
+        : undefined;
+    const early = refused();
+    if (early) return early;
+    if (entry.source.type === 'media' && !this.o.cache.has(entry.source.sha256)) {
+      try {
+        await this.o.fetcher.fetchNow(entry.source);
+      } catch (err) {
+        const reason = (err as { reason?: string }).reason === 'hash_mismatch' ? 'hash_mismatch' : 'media_missing';
+        await this.o.events.emit({ type: 'play_failed', ...entryFields(entry), reason, detail: (err as Error).message.slice(0, 1000) });
+        return { status: 'error', error: `media not available: ${(err as Error).message}` };
+      }
+    }
+    return this.serial(async () => {
+      if (!this.running) return { status: 'error', error: 'the agent is stopping' };
+      const late = refused();
+      if (late) return late;
+      const started = await this.begin(entry, this.current !== undefined);
+      this.arm();
+      return started ? { status: 'ok' } : { status: 'error', error: 'the player failed to start' };
+    });
+  }
+
+  /** Stops what plays (only if it is of `cls`, when given). Resolves whether something stopped. */
+  stopPlaying(cls: Entry['class'] | undefined, commandId: string): Promise<boolean> {
+    return this.serial(async () => {
+      if (!this.current || (cls && this.current.entry.class !== cls)) return false;
+      await this.interrupt({ reason: 'stopped', commandId });
+      await this.evaluate();
+      return true;
+    });
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch((err) => this.o.log.error({ err }, 'playback step failed'));
+    return run;
+  }
+
+  /** Skips what is too late, starts what should play now, then arms the timers for what comes. */
+  private async evaluate(): Promise<void> {
+    if (!this.running) return;
+    for (;;) {
+      const now = this.o.clock.now();
+      const due = this.entries.filter((e) => e.startAt <= now);
+      const decision = decide(due, this.current?.entry, now, this.graceMs, this.since);
+      if (decision.action === 'wait') {
+        if (this.current) for (const e of due) e.blocked = true;
+        break;
+      }
+      this.entries = this.entries.filter((e) => e !== decision.entry);
+      if (decision.action === 'skip') {
+        this.discard(decision.entry.key);
+        this.o.playlog.markDone(decision.entry.key, decision.entry.startAt);
+        void this.o.events.emit({ type: 'play_skipped', ...entryFields(decision.entry), reason: decision.reason });
+      } else await this.begin(decision.entry, decision.interrupt);
+    }
+    this.arm();
+  }
+
+  /** Starts `entry` (interrupting what plays, if told to). Returns whether it is playing. */
+  private async begin(entry: Entry, interrupt: boolean): Promise<boolean> {
+    const { cache, events, playlog, clock, state } = this.o;
+    if (entry.kind === 'scheduled') playlog.markDone(entry.key, entry.startAt);
+    if (entry.source.type === 'media' && !cache.has(entry.source.sha256)) {
+      this.discard(entry.key);
+      const reason = this.o.fetcher.lastFailure(entry.source.sha256) === 'hash_mismatch' ? 'hash_mismatch' : 'media_missing';
+      void events.emit({ type: 'play_failed', ...entryFields(entry), reason, detail: 'file not in the cache at the start time' });
+      return false;
+    }
+    const prepared = this.prepared.get(entry.key) ?? this.prepare(entry);
+    this.prepared.delete(entry.key);
+    // Spawn the new decoder while the old one is stopping: the speaker is silent only for the switch.
+    const [playback] = await Promise.all([prepared.promise, interrupt && this.current ? this.interrupt({ by: entry }) : undefined]);
+    if (!playback || !this.running) {
+      prepared.release();
+      if (playback) await playback.stop();
+      else void events.emit({ type: 'play_failed', ...entryFields(entry), reason: 'player_error', detail: 'the player could not be prepared' });
+      return false;
+    }
+    playback.start();
+    const startedAt = clock.now();
+    const active: Active = { entry, playback, startedAt, release: prepared.release };
+    this.current = active;
+    state.setPlaying(playingState(entry, startedAt));
+    void this.o.amplifier.on();
+    void events.emit({ type: 'play_started', ...entryFields(entry), ts: startedAt });
+    playlog.setCurrent(playingRecord(entry, startedAt, playback.pid));
+    void playback.ended.then((end) => this.serial(() => this.ended(active, end)));
+    return true;
+  }
+
+  private async ended(active: Active, end: PlayEnd): Promise<void> {
+    if (this.current !== active) return; // interrupted or stopped: already reported
+    this.current = undefined;
+    active.release();
+    this.o.state.setPlaying(null);
+    this.o.playlog.setCurrent(null);
+    const fields = { ...entryFields(active.entry), durationMs: Math.max(0, this.o.clock.now() - active.startedAt) };
+    if (end.outcome === 'finished') void this.o.events.emit({ type: 'play_finished', ...fields });
+    else if (end.outcome === 'failed') void this.o.events.emit({ type: 'play_failed', ...fields, reason: end.reason, detail: end.detail });
+    else void this.o.events.emit({ type: 'play_interrupted', ...fields, reason: 'player_stopped' });
+    await this.evaluate();
+  }
+
+  private async interrupt(why: Interruption): Promise<void> {
+    const active = this.current;
+    if (!active) return;
+    this.current = undefined;
+    this.o.state.setPlaying(null);
+    this.o.playlog.setCurrent(null);
+    const fields = { ...entryFields(active.entry), durationMs: Math.max(0, this.o.clock.now() - active.startedAt) };
+    if ('by' in why) {
+      const { by } = why;
+      const interruptedBy = { class: by.class, ...(by.item ? { itemId: by.item.id } : {}), ...(by.commandId ? { commandId: by.commandId } : {}) };
+      void this.o.events.emit({ type: 'play_interrupted', ...fields, reason: 'preempted', interruptedBy });
+    } else {
+      const interruptedBy = why.commandId ? { interruptedBy: { class: active.entry.class, commandId: why.commandId } } : {};
+      void this.o.events.emit({ type: 'play_interrupted', ...fields, reason: why.reason, ...interruptedBy });
+    }
+    await active.playback.stop();
+    active.release();
+  }
+
+  private prepare(entry: Entry): Prepared {
+    const { cache, player, state, clock, log } = this.o;
+    const release = entry.source.type === 'media' ? cache.pin(entry.source.sha256) : () => undefined;
+    const request = playRequest(entry, cache, state.get().volume, Math.max(clock.now(), entry.startAt));
+    const promise = player.prepare(request).catch((err: Error) => {
+      log.error({ err, key: entry.key }, 'player could not be prepared');
+      return undefined;
+    });
+    return { promise, release };
+  }
+
+  private discard(key: string): void {
+    const prepared = this.prepared.get(key);
+    if (!prepared) return;
+    this.prepared.delete(key);
+    void prepared.promise.then((p) => p?.stop()).finally(prepared.release);
+  }
+
+  private disarm(): void {
+    for (const cancel of this.timers.splice(0)) cancel();
+  }
+
+  /** Timers for the next start, the next late-skip, the decoder's preparation and the amplifier. */
+  private arm(): void {
+    this.disarm();
+    if (!this.running) return;
+    const { clock, amplifier, cache } = this.o;
+    const now = clock.now();
+    const wake = () => void this.serial(() => this.evaluate());
+    const next = this.entries.find((e) => e.startAt > now);
+    const skipAt = Math.min(...this.entries.filter((e) => e.startAt <= now).map((e) => latestStart(e, this.graceMs) + 1));
+    const wakeAt = Math.min(next?.startAt ?? Number.POSITIVE_INFINITY, skipAt);
+    if (wakeAt < Number.POSITIVE_INFINITY) this.timers.push(atTime(clock, wakeAt, wake));
+    if (!next) {
+      if (!this.current) void amplifier.off();
+      return;
+    }
+    // Among items starting together, only the one that will win is prepared.
+    const first = this.entries.filter((e) => e.startAt === next.startAt).sort((a, b) => b.rank - a.rank)[0]!;
+    const media = first.source.type === 'media';
+    if (media && cache.has((first.source as { sha256: string }).sha256) && !this.prepared.has(first.key)) {
+      this.timers.push(atTime(clock, first.startAt - PREPARE_LEAD_MS, () => void this.serial(async () => this.prepareAhead(first))));
+    }
+    const powerAt = next.startAt - this.o.powerLeadMs();
+    if (powerAt > now) this.timers.push(atTime(clock, powerAt, () => void amplifier.on()));
+    else if (!this.current) void amplifier.on();
+    if (!this.current && powerAt - now > KEEP_ON_MS) void amplifier.off();
+  }
+
+  private prepareAhead(entry: Entry): void {
+    if (!this.running || this.prepared.has(entry.key) || !this.entries.includes(entry)) return;
+    this.prepared.set(entry.key, this.prepare(entry));
+  }
+
+  private get graceMs(): number {
+    return this.o.graceMs ?? DEFAULT_GRACE_MS;
+  }
+}

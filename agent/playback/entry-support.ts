@@ -1,0 +1,84 @@
+// Small helpers of the engine: what an event says about an entry, what a player is asked to
+// play, and ending a decoder a crashed agent left behind.
+import { readFile } from 'node:fs/promises';
+import type { DeviceEvent } from '../../shared/payloads.js';
+import type { Playing } from '../device-state.js';
+import type { MediaCache } from './media-cache.js';
+import type { PlayingRecord } from './playlog.js';
+import type { PlayRequest } from './players/player.js';
+import { type Entry, playDuration } from './timeline.js';
+
+type EventFields = Omit<DeviceEvent, 'seq' | 'ts' | 'type'>;
+
+/** The fields every event about `entry` carries (emergency plays: commandId and emergencyId). */
+export function entryFields(entry: Entry): EventFields {
+  const fields: EventFields = { class: entry.class };
+  if (entry.item) {
+    fields.itemId = entry.item.id;
+    fields.occurrenceId = entry.item.occurrenceId;
+    fields.scheduledAt = entry.startAt;
+  }
+  if (entry.commandId) fields.commandId = entry.commandId;
+  if (entry.emergencyId) fields.emergencyId = entry.emergencyId;
+  if (entry.source.type === 'media') fields.sha256 = entry.source.sha256;
+  else fields.url = entry.source.url;
+  return fields;
+}
+
+export function playingRecord(entry: Entry, startedAt: number, pid: number | undefined): PlayingRecord {
+  return {
+    ...entryFields(entry),
+    key: entry.key,
+    startedAt,
+    ...(pid !== undefined ? { pid } : {}),
+    stream: entry.source.type === 'stream',
+    scheduled: entry.kind === 'scheduled',
+  };
+}
+
+export function recordFields(record: PlayingRecord): EventFields {
+  const { key: _key, startedAt: _startedAt, pid: _pid, stream: _stream, scheduled: _scheduled, ...fields } = record;
+  return fields;
+}
+
+export function playingState(entry: Entry, startedAt: number): Playing {
+  return {
+    class: entry.class,
+    source: entry.source.type,
+    ...(entry.item ? { itemId: entry.item.id } : {}),
+    ...(entry.commandId ? { commandId: entry.commandId } : {}),
+    startedAt,
+  };
+}
+
+export function playRequest(entry: Entry, cache: MediaCache, volume: number, now: number): PlayRequest {
+  const source: PlayRequest['source'] =
+    entry.source.type === 'media'
+      ? { type: 'media', path: cache.pathOf(entry.source.sha256), sha256: entry.source.sha256 }
+      : { type: 'stream', url: entry.source.url };
+  const durationMs = playDuration(entry, now);
+  return {
+    key: entry.item?.id ?? entry.commandId ?? entry.key,
+    ...(entry.item ? { itemId: entry.item.id } : {}),
+    ...(entry.commandId ? { commandId: entry.commandId } : {}),
+    source,
+    volume: entry.volume ?? volume,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+  };
+}
+
+/**
+ * Ends the decoder a killed agent left playing (outside systemd, whose control group would
+ * have ended it). Only a process that is still an ffmpeg: the pid may have been reused.
+ */
+export async function endOrphan(pid: number | undefined): Promise<boolean> {
+  if (pid === undefined || process.platform !== 'linux') return false;
+  try {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+    if (!cmdline.includes('ffmpeg')) return false;
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
+}
