@@ -10,7 +10,7 @@ const COARSE_MAX_MS = 60_000;
 
 export type Cancel = () => void;
 
-export function atTime(clock: Clock, at: number, fn: () => void): Cancel {
+export function atTime(clock: Clock, at: number, fn: () => void, maxStepMs = COARSE_MAX_MS): Cancel {
   let handle: TimerHandle | undefined;
   let immediate: ReturnType<typeof setImmediate> | undefined;
   let cancelled = false;
@@ -20,7 +20,7 @@ export function atTime(clock: Clock, at: number, fn: () => void): Cancel {
     if (cancelled) return;
     const remaining = at - clock.now();
     if (remaining <= 0) fn();
-    else if (remaining > SPIN_MS) handle = clock.setTimeout(check, Math.min(remaining - SPIN_MS, COARSE_MAX_MS));
+    else if (remaining > SPIN_MS) handle = clock.setTimeout(check, Math.min(remaining - SPIN_MS, maxStepMs));
     else immediate = setImmediate(check);
   };
   handle = clock.setTimeout(check, 0);
