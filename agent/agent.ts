@@ -1,7 +1,8 @@
 // The agent: the daemon on each loudspeaker cluster. It owns the parts and their order —
-// link first (so modules can publish), then the heartbeat, then playback (outbox, manifest,
-// media cache, engine, commands, clock offset: playback/playback.ts), then plugged-in modules;
-// stopping in reverse, the link last so it can say `shutdown`.
+// playback first (outbox, manifest, media cache, engine, commands, clock offset:
+// playback/playback.ts; its handlers must exist before the first message arrives), then the
+// link, the heartbeat and plugged-in modules; stopping in reverse, the link last so it can say
+// `shutdown`.
 import { type Logger, silentLogger } from '../platform/logger.js';
 import { type Clock, type Random, systemClock } from './clock.js';
 import type { AgentConfig } from './config.js';
@@ -141,12 +142,16 @@ export class Agent {
         this.link.publishOnline().catch((err) => this.log.warn({ err }, 'could not republish the state'));
       }
     });
-    this.link.start();
-    this.telemetry.start();
     if (this.playback) {
+      // Before the link: its handlers must be in place when the broker delivers the retained
+      // manifest and the commands queued in our session, right after we subscribe. It needs
+      // nothing from the network (the cluster plays offline), so this delays the connect by
+      // only a few disk reads.
       await this.playback.start();
       this.started.push(this.playback);
     }
+    this.link.start();
+    this.telemetry.start();
     for (const module of this.modules) {
       if (this.stopping) break;
       await module.start();

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Agent, type AgentDeps } from '../agent.js';
 import type { AgentConfig } from '../config.js';
-import { CONTROLLER, removeDir, startTestBroker, type TestBroker, testAgentConfig } from '../test-support.js';
+import { topics } from '../../shared/topics.js';
+import { CONTROLLER, on, removeDir, startTestBroker, type TestBroker, testAgentConfig } from '../test-support.js';
 import {
   type Audio,
   ControllerSim,
@@ -49,6 +50,12 @@ afterEach(async () => {
   await broker.close();
   removeDir(fixtures);
 });
+
+/** Starts the agent and waits until it is subscribed and online (commands are not retained). */
+async function startOnline(agent: Agent): Promise<void> {
+  await agent.start();
+  await broker.published.next(on(topics.state(DEVICE), { online: true }));
+}
 
 function makeAgent(overrides: Partial<AgentConfig> = {}, deps: AgentDeps = {}): Agent {
   const config = testAgentConfig(broker.url, { deviceId: DEVICE, secret: SECRET, controllerUrl: media.url, player: 'file', ...overrides });
@@ -108,6 +115,26 @@ describe('scheduled playback', () => {
   });
 });
 
+describe('the retained manifest', () => {
+  it('is taken from the broker at start-up, and again from disk when the broker is unreachable after a restart', async () => {
+    const startAt = Date.now() + 3_000;
+    await ctl.sendManifest(manifest(DEVICE, 7, [mediaItem('boot', toneA, startAt)]));
+    const first = makeAgent();
+    await first.start();
+    await vi.waitFor(() => expect(ctl.ofType('media_fetched')).toHaveLength(1), WAIT);
+    await first.stop();
+
+    // Started again with no broker at all: it plays from the manifest and the file it kept.
+    await broker.close();
+    const second = new Agent({ ...first.config }, { link: FAST, playback: { ackTimeoutMs: 1_000 } });
+    cleanups.push(() => second.stop());
+    await second.start();
+    expect(second.state.get().manifestVersion).toBe(7);
+    await vi.waitFor(() => expect(playedLog(first.config.dataDir).map((p) => [p.itemId, p.outcome])).toEqual([['boot', 'finished']]), WAIT);
+    broker = await startTestBroker(USERS);
+  });
+});
+
 describe('without the broker', () => {
   it('keeps playing on time while the broker is down and delivers every event after reconnecting, once per sequence', async () => {
     const agent = makeAgent();
@@ -158,6 +185,7 @@ describe('priority ladder', () => {
     await agent.start();
     await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('news', long, Date.now() + 1_500)]));
     await vi.waitFor(() => expect(ctl.ofType('play_started')).toHaveLength(1), WAIT);
+    await broker.published.next(on(topics.state(DEVICE), { online: true }));
 
     const sentAt = Date.now();
     await ctl.command(
@@ -198,6 +226,7 @@ describe('priority ladder', () => {
     const agent = makeAgent();
     await agent.start();
     await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('warning', long, Date.now() + 1_500, 'emergency')]));
+    await broker.published.next(on(topics.state(DEVICE), { online: true }));
     await vi.waitFor(() => expect(ctl.ofType('play_started')).toHaveLength(1), WAIT);
     const now = Date.now();
     const source = { type: 'media' as const, sha256: toneA.sha256, url: `/api/v1/media/${toneA.sha256}` };
@@ -287,7 +316,7 @@ describe('commands', () => {
 
   it('answers an expired command "expired" and does not execute it', async () => {
     const agent = makeAgent();
-    await agent.start();
+    await startOnline(agent);
     await ctl.command({ v: 1, ts: at() - 120_000, id: 'old-volume', op: 'volume', params: { level: 5 }, expiresAt: at() - 60_000 });
     await vi.waitFor(() => expect(ctl.results('old-volume')).toHaveLength(1), WAIT);
     expect(ctl.results('old-volume')[0]).toMatchObject({ status: 'expired' });
@@ -296,7 +325,7 @@ describe('commands', () => {
 
   it('executes a command that arrives twice (area and device) once, and answers a later repeat from its log', async () => {
     const agent = makeAgent();
-    await agent.start();
+    await startOnline(agent);
     const cmd = {
       v: 1 as const,
       ts: at(),
@@ -319,7 +348,7 @@ describe('commands', () => {
     media.files.set(long.sha256, long.bytes);
     const powerLog = path.join(fixtures, 'power.log');
     const agent = makeAgent({ power: { driver: 'command', on: `echo on >> ${powerLog}`, off: `echo off >> ${powerLog}` } });
-    await agent.start();
+    await startOnline(agent);
     const send = (id: string, body: Record<string, unknown>) => ctl.command({ v: 1, ts: at(), id, expiresAt: at() + 60_000, ...body } as never);
 
     await send('vol', { op: 'volume', params: { level: 35 } });
@@ -343,7 +372,7 @@ describe('commands', () => {
     const agent = makeAgent();
     let restarts = 0;
     agent.onRestartRequested(() => restarts++);
-    await agent.start();
+    await startOnline(agent);
     const states = broker.published.messages.length;
     await ctl.command({ v: 1, ts: at(), id: 'sync-1', op: 'sync', params: {}, expiresAt: at() + 60_000 });
     await vi.waitFor(() => expect(ctl.results('sync-1')).toEqual([expect.objectContaining({ status: 'ok' })]), WAIT);
