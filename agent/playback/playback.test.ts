@@ -4,6 +4,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ManifestItem } from '../../shared/payloads.js';
 import { Agent, type AgentDeps } from '../agent.js';
 import type { AgentConfig } from '../config.js';
 import { topics } from '../../shared/topics.js';
@@ -112,6 +113,58 @@ describe('scheduled playback', () => {
     const beat = await agent.telemetry.snapshot();
     expect(beat.cacheBytes).toBe(toneA.bytes.length + toneB.bytes.length);
     expect(beat.clockOffsetMs).toBeLessThan(-1_500);
+  });
+});
+
+describe('late starts and relays', () => {
+  it('starts an item a few seconds late from its beginning, and skips one past the grace period', async () => {
+    const agent = makeAgent();
+    await agent.start();
+    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('later', toneA, Date.now() + 600_000)]));
+    await vi.waitFor(() => expect(agent.playback!.cache.has(toneA.sha256)).toBe(true), WAIT);
+    const now = Date.now();
+    const late = { ...mediaItem('late', toneA, now - 5_000), occurrenceId: 'occ-late' };
+    const tooLate = { ...mediaItem('too-late', toneA, now - 60_000), occurrenceId: 'occ-too-late' };
+    await ctl.sendManifest(manifest(DEVICE, 2, [tooLate, late]));
+    await vi.waitFor(() => expect(ctl.ofType('play_finished')).toHaveLength(1), WAIT);
+    expect(ctl.ofType('play_skipped')).toEqual([expect.objectContaining({ itemId: 'too-late', reason: 'device_offline', scheduledAt: now - 60_000 })]);
+    const [started] = ctl.ofType('play_started');
+    expect(started).toMatchObject({ itemId: 'late', scheduledAt: now - 5_000 });
+    expect(started!.ts - started!.scheduledAt!).toBeGreaterThanOrEqual(5_000);
+    // Whole, from its beginning.
+    expect(ctl.ofType('play_finished')[0]!.durationMs).toBeGreaterThan(900);
+  });
+
+  it('relays a stream for its window and lets it interrupt a normal bulletin', async () => {
+    const long = await makeAudio(fixtures, 6, 330);
+    const radio = await makeAudio(fixtures, 4, 550);
+    media.files.set(long.sha256, long.bytes);
+    media.streams.set('vov1.opus', radio.bytes);
+    const agent = makeAgent();
+    await agent.start();
+    const t0 = Date.now() + 2_000;
+    const relay: ManifestItem = {
+      id: 'relay',
+      occurrenceId: 'occ-relay',
+      startAt: t0 + 1_000,
+      durationMs: 1_500,
+      class: 'normal',
+      source: { type: 'stream', url: `${media.url}/stream/vov1.opus` },
+    };
+    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('bulletin', long, t0), relay]));
+    await vi.waitFor(() => expect(ctl.ofType('play_finished')).toHaveLength(1), WAIT);
+
+    expect(ctl.ofType('play_interrupted')).toEqual([
+      expect.objectContaining({ itemId: 'bulletin', interruptedBy: { class: 'normal', itemId: 'relay' } }),
+    ]);
+    expect(ctl.ofType('play_started').map((e) => [e.itemId, e.url ?? e.sha256])).toEqual([
+      ['bulletin', long.sha256],
+      ['relay', relay.source.type === 'stream' ? relay.source.url : ''],
+    ]);
+    const finished = ctl.ofType('play_finished')[0]!;
+    expect(finished.itemId).toBe('relay');
+    // Played for its window (1.5 s), not for the 4 s the source would have lasted.
+    expect(finished.durationMs).toBeLessThan(3_500);
   });
 });
 

@@ -47,6 +47,8 @@ export interface MediaServer {
   requests: ServedRequest[];
   /** Injected misbehaviour per hash, used before the normal handler. */
   faults: Map<string, Fault>;
+  /** Public audio under /stream/<name>, standing for a provincial radio's relay stream. */
+  streams: Map<string, Buffer>;
   /** Added to the clock the time endpoint reports. */
   clockSkewMs: number;
   close(): Promise<void>;
@@ -60,6 +62,7 @@ export async function startMediaServer(user: string, password: string): Promise<
     files: new Map(),
     requests: [],
     faults: new Map(),
+    streams: new Map(),
     clockSkewMs: 0,
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -71,6 +74,11 @@ export async function startMediaServer(user: string, password: string): Promise<
     if (url === '/api/v1/time') {
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify({ now: Date.now() + server.clockSkewMs }));
+    }
+    const stream = url.startsWith('/stream/') ? server.streams.get(url.slice('/stream/'.length)) : undefined;
+    if (stream) {
+      res.setHeader('content-type', 'audio/ogg');
+      return res.end(stream);
     }
     const authorized = req.headers.authorization === expected;
     server.requests.push({ url, ...(req.headers.range ? { range: req.headers.range } : {}), authorized });

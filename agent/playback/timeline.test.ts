@@ -76,6 +76,8 @@ describe('decide', () => {
     expect(decide([relay], undefined, 300_000, GRACE, 0)).toMatchObject({ action: 'start' });
     expect(playDuration(relay, 300_000)).toBe(300_000);
     expect(decide([relay], undefined, 596_000, GRACE, 0)).toMatchObject({ action: 'skip' });
+    const short = scheduledEntry(item('s', 0, 'normal', true, 4_000));
+    expect(latestStart(short, GRACE)).toBe(2_000);
   });
 
   it('keys an item by occurrence, start and content, so a new manifest version does not replay it', () => {

@@ -9,7 +9,8 @@
 // (the agent restarted, the speaker was busy with a higher item for a few seconds); later than
 // that it is skipped — a bulletin half a minute late, out of step with the neighbouring
 // clusters, is worse than none. A relayed stream is live: it is joined late for what remains
-// of its window, if at least MIN_STREAM_REMAINING_MS remain.
+// of its window, if at least MIN_STREAM_REMAINING_MS remain (a relay shorter than that may
+// start late by the grace period, at most half its length).
 import type { ManifestItem, PlaySource } from '../../shared/payloads.js';
 import { type PriorityClass, playRank } from '../../shared/priority.js';
 
@@ -61,7 +62,11 @@ export function scheduledEntry(item: ManifestItem): Entry {
 /** The last instant `entry` may still begin. */
 export function latestStart(entry: Entry, graceMs: number): number {
   if (entry.kind === 'command') return Number.POSITIVE_INFINITY;
-  if (entry.source.type === 'stream') return entry.startAt + (entry.durationMs ?? 0) - MIN_STREAM_REMAINING_MS;
+  if (entry.source.type === 'stream') {
+    // Joined late while enough remains; a short relay gets the media grace, capped at half its length.
+    const duration = entry.durationMs ?? 0;
+    return entry.startAt + Math.max(duration - MIN_STREAM_REMAINING_MS, Math.min(graceMs, duration / 2));
+  }
   return entry.startAt + graceMs;
 }
 
