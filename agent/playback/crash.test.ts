@@ -110,8 +110,11 @@ describe('an agent killed and started again', () => {
     media.files.set(audio.sha256, audio.bytes);
     ctl.autoAck = false; // nothing committed: the outbox must carry everything across the kill
     const first = startAgentProcess();
-    const startAt = Date.now() + 3_000;
-    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('cut', audio, startAt)]));
+    // First the file (however long the process takes to start), then the item that plays it.
+    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('later', audio, Date.now() + 600_000)]));
+    await vi.waitFor(() => expect(ctl.ofType('media_fetched')).toHaveLength(1), WAIT);
+    const startAt = Date.now() + 1_500;
+    await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('cut', audio, startAt)]));
     await vi.waitFor(() => expect(ctl.ofType('play_started')).toHaveLength(1), WAIT);
     const { current } = JSON.parse(readFileSync(path.join(dataDir(), 'playlog.json'), 'utf8')) as { current: { pid: number } };
     expect(alive(current.pid)).toBe(true);

@@ -9,7 +9,7 @@
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../clock.js';
 import type { DeviceState } from '../device-state.js';
-import { endOrphan, entryFields, playingRecord, playingState, playRequest, recordFields } from './entry-support.js';
+import { endOrphan, entryFields, type Interruption, interruption, playingRecord, playingState, playRequest, recordFields } from './entry-support.js';
 import type { EventSink } from './events.js';
 import type { MediaFetcher } from './fetcher.js';
 import type { MediaCache } from './media-cache.js';
@@ -48,7 +48,6 @@ interface Active {
   release: () => void;
 }
 export type PlayResult = { status: 'ok' | 'error' | 'rejected'; error?: string };
-type Interruption = { by: Entry } | { reason: string; commandId?: string };
 
 export class Engine {
   private entries: Entry[] = [];
@@ -180,8 +179,10 @@ export class Engine {
   /** Starts `entry` (interrupting what plays, if told to). Returns whether it is playing. */
   private async begin(entry: Entry, interrupt: boolean): Promise<boolean> {
     const { cache, events, playlog, clock, state } = this.o;
-    if (entry.kind === 'scheduled') playlog.markDone(entry.key, entry.startAt);
+    // Handled from here on (reported below either way), so a restart does not take it up again.
+    const handled = () => entry.kind === 'scheduled' && playlog.markDone(entry.key, entry.startAt);
     if (entry.source.type === 'media' && !cache.has(entry.source.sha256)) {
+      handled();
       this.discard(entry.key);
       const reason = this.o.fetcher.lastFailure(entry.source.sha256) === 'hash_mismatch' ? 'hash_mismatch' : 'media_missing';
       void events.emit({ type: 'play_failed', ...entryFields(entry), reason, detail: 'file not in the cache at the start time' });
@@ -193,10 +194,15 @@ export class Engine {
     const [playback] = await Promise.all([prepared.promise, interrupt && this.current ? this.interrupt({ by: entry }) : undefined]);
     if (!playback || !this.running) {
       prepared.release();
+      // Stopping at this very instant: not handled, a quick restart may still play it.
       if (playback) await playback.stop();
-      else void events.emit({ type: 'play_failed', ...entryFields(entry), reason: 'player_error', detail: 'the player could not be prepared' });
+      else {
+        handled();
+        void events.emit({ type: 'play_failed', ...entryFields(entry), reason: 'player_error', detail: 'the player could not be prepared' });
+      }
       return false;
     }
+    handled();
     playback.start();
     const startedAt = clock.now();
     const active: Active = { entry, playback, startedAt, release: prepared.release };
@@ -228,15 +234,8 @@ export class Engine {
     this.current = undefined;
     this.o.state.setPlaying(null);
     this.o.playlog.setCurrent(null);
-    const fields = { ...entryFields(active.entry), durationMs: Math.max(0, this.o.clock.now() - active.startedAt) };
-    if ('by' in why) {
-      const { by } = why;
-      const interruptedBy = { class: by.class, ...(by.item ? { itemId: by.item.id } : {}), ...(by.commandId ? { commandId: by.commandId } : {}) };
-      void this.o.events.emit({ type: 'play_interrupted', ...fields, reason: 'preempted', interruptedBy });
-    } else {
-      const interruptedBy = why.commandId ? { interruptedBy: { class: active.entry.class, commandId: why.commandId } } : {};
-      void this.o.events.emit({ type: 'play_interrupted', ...fields, reason: why.reason, ...interruptedBy });
-    }
+    const durationMs = Math.max(0, this.o.clock.now() - active.startedAt);
+    void this.o.events.emit({ type: 'play_interrupted', ...entryFields(active.entry), durationMs, ...interruption(active.entry, why) });
     await active.playback.stop();
     active.release();
   }

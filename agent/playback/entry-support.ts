@@ -25,6 +25,17 @@ export function entryFields(entry: Entry): EventFields {
   return fields;
 }
 
+/** Why a playing ended early: a higher item (`by`), or a stop with a reason (and the stop command). */
+export type Interruption = { by: Entry } | { reason: string; commandId?: string };
+
+export function interruption(stopped: Entry, why: Interruption): Pick<EventFields, 'reason' | 'interruptedBy'> {
+  if ('by' in why) {
+    const { by } = why;
+    return { reason: 'preempted', interruptedBy: { class: by.class, ...(by.item ? { itemId: by.item.id } : {}), ...(by.commandId ? { commandId: by.commandId } : {}) } };
+  }
+  return { reason: why.reason, ...(why.commandId ? { interruptedBy: { class: stopped.class, commandId: why.commandId } } : {}) };
+}
+
 export function playingRecord(entry: Entry, startedAt: number, pid: number | undefined): PlayingRecord {
   return {
     ...entryFields(entry),

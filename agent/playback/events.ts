@@ -17,7 +17,7 @@ export class OutboxSink implements EventSink {
 
   async emit(event: NewEvent): Promise<DeviceEvent | undefined> {
     try {
-      const written = await this.outbox.append(event);
+      const written = await this.outbox.append(clip(event));
       this.log.debug({ event: written }, 'event recorded');
       return written;
     } catch (err) {
@@ -25,4 +25,12 @@ export class OutboxSink implements EventSink {
       return undefined;
     }
   }
+}
+
+/** Free-text fields are cut to the contract's lengths rather than losing the event. */
+function clip(event: NewEvent): NewEvent {
+  const out = { ...event };
+  if (out.detail !== undefined && out.detail.length > 1000) out.detail = `${out.detail.slice(0, 999)}…`;
+  if (out.reason !== undefined && out.reason.length > 64) out.reason = out.reason.slice(0, 64);
+  return out;
 }

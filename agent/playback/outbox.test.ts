@@ -107,6 +107,12 @@ describe('Outbox', () => {
     expect(readdirSync(dir)).toEqual(['events.log']);
   });
 
+  it('refuses an event that breaks the contract without using up a sequence number', async () => {
+    const outbox = await openOutbox();
+    await expect(outbox.append({ type: 'fault', detail: 'x'.repeat(1001) })).rejects.toThrow(/breaks the contract/);
+    expect((await outbox.append(event('fine'))).seq).toBe(1);
+  });
+
   it('continues above a sequence the controller acknowledges beyond its own (a wiped data folder)', async () => {
     const outbox = await openOutbox();
     await outbox.append(event('a'));

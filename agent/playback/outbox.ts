@@ -84,6 +84,10 @@ export class Outbox {
   /** Numbers the event, makes it durable, then resolves with it (and tells the listeners). */
   append(event: NewEvent): Promise<DeviceEvent> {
     if (!this.handle) return Promise.reject(new Error('outbox is not open'));
+    // An event that breaks the contract would be refused by every upload after it: keep it out.
+    if (!parseEvent(JSON.stringify({ ...event, seq: 1, ts: event.ts ?? 0 }))) {
+      return Promise.reject(new TypeError(`event breaks the contract: ${JSON.stringify(event).slice(0, 300)}`));
+    }
     return new Promise((resolve, reject) => {
       this.pending.push({ event, resolve, reject });
       if (this.flushQueued) return;

@@ -58,6 +58,16 @@ async function startOnline(agent: Agent): Promise<void> {
   await broker.published.next(on(topics.state(DEVICE), { online: true }));
 }
 
+/**
+ * Gets the files into the agent's cache through a manifest of far-away items (version 1), so the
+ * items a test then schedules a second ahead never depend on how fast a loaded machine fetches.
+ */
+async function precache(agent: Agent, audios: Audio[]): Promise<void> {
+  const later = Date.now() + 3_600_000;
+  await ctl.sendManifest(manifest(DEVICE, 1, audios.map((a, i) => ({ ...mediaItem(`pre-${i}`, a, later + i), occurrenceId: `pre-${i}` }))));
+  await vi.waitFor(() => expect(audios.every((a) => agent.playback!.cache.has(a.sha256))).toBe(true), WAIT);
+}
+
 function makeAgent(overrides: Partial<AgentConfig> = {}, deps: AgentDeps = {}): Agent {
   const config = testAgentConfig(broker.url, { deviceId: DEVICE, secret: SECRET, controllerUrl: media.url, player: 'file', ...overrides });
   const agent = new Agent(config, {
@@ -77,8 +87,9 @@ describe('scheduled playback', () => {
   it('plays each item at its start time from its own cache, with the file player', async () => {
     const agent = makeAgent();
     await agent.start();
-    const t0 = Date.now() + 2_000;
-    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('a', toneA, t0), mediaItem('b', toneB, t0 + 1_500)]));
+    await precache(agent, [toneA, toneB]);
+    const t0 = Date.now() + 1_500;
+    await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('a', toneA, t0), mediaItem('b', toneB, t0 + 1_500)]));
 
     await vi.waitFor(() => expect(ctl.ofType('play_finished')).toHaveLength(2), WAIT);
     const started = ctl.ofType('play_started');
@@ -92,8 +103,8 @@ describe('scheduled playback', () => {
       expect(e.ts - e.scheduledAt!).toBeLessThan(1_000);
     }
     expect(ctl.ofType('media_fetched').map((e) => e.sha256).sort()).toEqual([toneA.sha256, toneB.sha256].sort());
-    expect(ctl.ofType('manifest_applied')).toHaveLength(1);
-    expect(agent.state.get()).toMatchObject({ manifestVersion: 1, volume: 80, playing: null });
+    expect(ctl.ofType('manifest_applied')).toHaveLength(2);
+    expect(agent.state.get()).toMatchObject({ manifestVersion: 2, volume: 80, playing: null });
 
     const played = playedLog(agent.config.dataDir);
     expect(played.map((p) => [p.itemId, p.sha256, p.outcome])).toEqual([
@@ -142,7 +153,8 @@ describe('late starts and relays', () => {
     media.streams.set('vov1.opus', radio.bytes);
     const agent = makeAgent();
     await agent.start();
-    const t0 = Date.now() + 2_000;
+    await precache(agent, [long]);
+    const t0 = Date.now() + 1_500;
     const relay: ManifestItem = {
       id: 'relay',
       occurrenceId: 'occ-relay',
@@ -151,7 +163,7 @@ describe('late starts and relays', () => {
       class: 'normal',
       source: { type: 'stream', url: `${media.url}/stream/vov1.opus` },
     };
-    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('bulletin', long, t0), relay]));
+    await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('bulletin', long, t0), relay]));
     await vi.waitFor(() => expect(ctl.ofType('play_finished')).toHaveLength(1), WAIT);
 
     expect(ctl.ofType('play_interrupted')).toEqual([
@@ -170,7 +182,7 @@ describe('late starts and relays', () => {
 
 describe('the retained manifest', () => {
   it('is taken from the broker at start-up, and again from disk when the broker is unreachable after a restart', async () => {
-    const startAt = Date.now() + 3_000;
+    const startAt = Date.now() + 4_000;
     await ctl.sendManifest(manifest(DEVICE, 7, [mediaItem('boot', toneA, startAt)]));
     const first = makeAgent();
     await first.start();
@@ -192,9 +204,10 @@ describe('without the broker', () => {
   it('keeps playing on time while the broker is down and delivers every event after reconnecting, once per sequence', async () => {
     const agent = makeAgent();
     await agent.start();
-    const t0 = Date.now() + 2_500;
-    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('a', toneA, t0), mediaItem('b', toneB, t0 + 1_500)]));
-    await vi.waitFor(() => expect(ctl.ofType('media_fetched')).toHaveLength(2), WAIT);
+    await precache(agent, [toneA, toneB]);
+    const t0 = Date.now() + 2_000;
+    await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('a', toneA, t0), mediaItem('b', toneB, t0 + 1_500)]));
+    await vi.waitFor(() => expect(ctl.ofType('manifest_applied')).toHaveLength(2), WAIT);
     const before = ctl.uniqueEvents;
 
     const { port } = broker;
@@ -236,7 +249,8 @@ describe('priority ladder', () => {
     media.files.set(long.sha256, long.bytes);
     const agent = makeAgent();
     await agent.start();
-    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('news', long, Date.now() + 1_500)]));
+    await precache(agent, [long]);
+    await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('news', long, Date.now() + 1_500)]));
     await vi.waitFor(() => expect(ctl.ofType('play_started')).toHaveLength(1), WAIT);
     await broker.published.next(on(topics.state(DEVICE), { online: true }));
 
@@ -278,7 +292,8 @@ describe('priority ladder', () => {
     media.files.set(long.sha256, long.bytes);
     const agent = makeAgent();
     await agent.start();
-    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('warning', long, Date.now() + 1_500, 'emergency')]));
+    await precache(agent, [long]);
+    await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('warning', long, Date.now() + 1_500, 'emergency')]));
     await broker.published.next(on(topics.state(DEVICE), { online: true }));
     await vi.waitFor(() => expect(ctl.ofType('play_started')).toHaveLength(1), WAIT);
     const now = Date.now();
@@ -294,9 +309,10 @@ describe('bad manifests and bad media', () => {
   it('rejects a malformed or nonsensical manifest with manifest_rejected and keeps playing the previous one', async () => {
     const agent = makeAgent();
     await agent.start();
-    const t0 = Date.now() + 2_500;
-    await ctl.sendManifest(manifest(DEVICE, 1, [mediaItem('kept', toneA, t0)]));
-    await vi.waitFor(() => expect(ctl.ofType('manifest_applied')).toHaveLength(1), WAIT);
+    await precache(agent, [toneA]);
+    const t0 = Date.now() + 2_000;
+    await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('kept', toneA, t0)]));
+    await vi.waitFor(() => expect(ctl.ofType('manifest_applied')).toHaveLength(2), WAIT);
 
     await ctl.sendManifest('{"v":1,"deviceId":"cluster-play-1","version":2,"items":"soon"}');
     await vi.waitFor(() => expect(ctl.ofType('manifest_rejected')).toHaveLength(1), WAIT);
@@ -311,10 +327,10 @@ describe('bad manifests and bad media', () => {
     expect(malformed).toMatchObject({ reason: 'invalid' });
     expect(malformed!.detail).toMatch(/required property/);
     expect(duplicate).toMatchObject({ reason: 'invalid' });
-    expect(duplicate!.detail).toMatch(/version 3: .*duplicate item id.*keeping version 1/);
+    expect(duplicate!.detail).toMatch(/version 3: .*duplicate item id.*keeping version 2/);
     expect(wrongUrl!.detail).toContain('another hash');
-    expect(agent.state.get().manifestVersion).toBe(1);
-    expect(agent.playback!.manifests.current?.version).toBe(1);
+    expect(agent.state.get().manifestVersion).toBe(2);
+    expect(agent.playback!.manifests.current?.version).toBe(2);
 
     await vi.waitFor(() => expect(ctl.ofType('play_finished')).toHaveLength(1), WAIT);
     expect(ctl.ofType('play_started').map((e) => e.itemId)).toEqual(['kept']);

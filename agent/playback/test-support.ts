@@ -165,7 +165,8 @@ export class ControllerSim {
       if (topic !== topics.events(deviceId)) return;
       const batch = JSON.parse(payload.toString()) as { events: DeviceEvent[] };
       this.events.push(...batch.events);
-      if (this.autoAck) void this.ack(batch.events[batch.events.length - 1]!.seq);
+      // A controller that loses its connection mid-way just does not acknowledge; the agent sends again.
+      if (this.autoAck) this.ack(batch.events[batch.events.length - 1]!.seq).catch(() => undefined);
     });
   }
 
