@@ -9,11 +9,12 @@
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../clock.js';
 import type { DeviceState } from '../device-state.js';
-import { endOrphan, entryFields, type Interruption, interruption, playingRecord, playingState, playRequest, recordFields } from './entry-support.js';
+import { entryFields, type Interruption, interruption, playingRecord, playingState, reportCrashedPlayback } from './entry-support.js';
 import type { EventSink } from './events.js';
 import type { MediaFetcher } from './fetcher.js';
 import type { MediaCache } from './media-cache.js';
 import type { PlayEnd, Player, PreparedPlayback } from './players/player.js';
+import { type Prepared, Preparations } from './preparations.js';
 import type { Playlog } from './playlog.js';
 import type { Amplifier } from './power.js';
 import { atTime, type Cancel } from './precise-timer.js';
@@ -37,10 +38,6 @@ export interface EngineOptions {
   graceMs?: number;
 }
 
-interface Prepared {
-  promise: Promise<PreparedPlayback | undefined>;
-  release: () => void;
-}
 interface Active {
   entry: Entry;
   playback: PreparedPlayback;
@@ -51,14 +48,18 @@ export type PlayResult = { status: 'ok' | 'error' | 'rejected'; error?: string }
 
 export class Engine {
   private entries: Entry[] = [];
-  private readonly prepared = new Map<string, Prepared>();
+  private readonly prepared: Preparations;
   private current: Active | undefined;
   private since = 0;
   private running = false;
   private chain: Promise<unknown> = Promise.resolve();
   private timers: Cancel[] = [];
+  /** Serial steps running or queued; the start fast path runs only when none is. */
+  private steps = 0;
 
-  constructor(private readonly o: EngineOptions) {}
+  constructor(private readonly o: EngineOptions) {
+    this.prepared = new Preparations(o);
+  }
 
   get playing(): Entry | undefined {
     return this.current?.entry;
@@ -66,17 +67,8 @@ export class Engine {
 
   /** Reports a playback a crash cut short, then starts watching the schedule. */
   async start(): Promise<void> {
-    const { playlog, clock, events } = this.o;
-    const crashed = await playlog.load(clock.now());
-    if (crashed) {
-      const ended = await endOrphan(crashed.pid);
-      const detail = `the agent ended during playback (crash, kill or power loss)${ended ? '; its decoder was stopped' : ''}`;
-      await events.emit({ type: 'play_interrupted', ...recordFields(crashed), reason: 'agent_restart', detail });
-      playlog.setCurrent(null);
-      // A live relay can be joined again for what remains of it; a bulletin is not replayed.
-      if (crashed.stream && crashed.scheduled) playlog.forget(crashed.key);
-    }
-    this.since = clock.now();
+    await reportCrashedPlayback(this.o.playlog, this.o.events, this.o.clock.now());
+    this.since = this.o.clock.now();
     this.running = true;
     await this.serial(() => this.evaluate());
   }
@@ -87,7 +79,7 @@ export class Engine {
       this.running = false;
       this.disarm();
       if (this.current) await this.interrupt({ reason });
-      for (const key of [...this.prepared.keys()]) this.discard(key);
+      this.prepared.discardExcept(new Set());
       await this.o.playlog.flush();
     });
   }
@@ -101,8 +93,7 @@ export class Engine {
         .filter((e) => e.key !== playingKey && !this.o.playlog.isDone(e.key))
         .map((e) => (blocked.has(e.key) ? { ...e, blocked: true } : e))
         .sort((a, b) => a.startAt - b.startAt);
-      const keys = new Set(this.entries.map((e) => e.key));
-      for (const key of [...this.prepared.keys()]) if (!keys.has(key)) this.discard(key);
+      this.prepared.discardExcept(new Set(this.entries.map((e) => e.key)));
       await this.evaluate();
     });
   }
@@ -114,12 +105,10 @@ export class Engine {
 
   /** A play command: starts at once if it may take the speaker (fetching its file first if needed). */
   async playNow(entry: Entry): Promise<PlayResult> {
-    const refused = (): PlayResult | undefined =>
-      this.current && !mayInterrupt(entry, this.current.entry)
-        ? { status: 'rejected', error: `a ${this.current.entry.class} ${this.current.entry.source.type} of higher priority is playing` }
-        : undefined;
-    const early = refused();
-    if (early) return early;
+    const playing = () => this.current?.entry;
+    const refused = (p = playing()): PlayResult | undefined =>
+      p && !mayInterrupt(entry, p) ? { status: 'rejected', error: `a ${p.class} ${p.source.type} of higher priority is playing` } : undefined;
+    if (refused()) return refused()!;
     if (entry.source.type === 'media' && !this.o.cache.has(entry.source.sha256)) {
       try {
         await this.o.fetcher.fetchNow(entry.source);
@@ -131,8 +120,7 @@ export class Engine {
     }
     return this.serial(async () => {
       if (!this.running) return { status: 'error', error: 'the agent is stopping' };
-      const late = refused();
-      if (late) return late;
+      if (refused()) return refused()!;
       const started = await this.begin(entry, this.current !== undefined);
       this.arm();
       return started ? { status: 'ok' } : { status: 'error', error: 'the player failed to start' };
@@ -150,7 +138,8 @@ export class Engine {
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
+    this.steps++;
+    const run = this.chain.then(fn).finally(() => this.steps--);
     this.chain = run.catch((err) => this.o.log.error({ err }, 'playback step failed'));
     return run;
   }
@@ -168,7 +157,7 @@ export class Engine {
       }
       this.entries = this.entries.filter((e) => e !== decision.entry);
       if (decision.action === 'skip') {
-        this.discard(decision.entry.key);
+        this.prepared.discard(decision.entry.key);
         this.o.playlog.markDone(decision.entry.key, decision.entry.startAt);
         void this.o.events.emit({ type: 'play_skipped', ...entryFields(decision.entry), reason: decision.reason });
       } else await this.begin(decision.entry, decision.interrupt);
@@ -178,18 +167,15 @@ export class Engine {
 
   /** Starts `entry` (interrupting what plays, if told to). Returns whether it is playing. */
   private async begin(entry: Entry, interrupt: boolean): Promise<boolean> {
-    const { cache, events, playlog, clock, state } = this.o;
-    // Handled from here on (reported below either way), so a restart does not take it up again.
-    const handled = () => entry.kind === 'scheduled' && playlog.markDone(entry.key, entry.startAt);
+    const { cache, events } = this.o;
     if (entry.source.type === 'media' && !cache.has(entry.source.sha256)) {
-      handled();
-      this.discard(entry.key);
+      this.handled(entry);
+      this.prepared.discard(entry.key);
       const reason = this.o.fetcher.lastFailure(entry.source.sha256) === 'hash_mismatch' ? 'hash_mismatch' : 'media_missing';
       void events.emit({ type: 'play_failed', ...entryFields(entry), reason, detail: 'file not in the cache at the start time' });
       return false;
     }
-    const prepared = this.prepared.get(entry.key) ?? this.prepare(entry);
-    this.prepared.delete(entry.key);
+    const prepared = this.prepared.take(entry);
     // Spawn the new decoder while the old one is stopping: the speaker is silent only for the switch.
     const [playback] = await Promise.all([prepared.promise, interrupt && this.current ? this.interrupt({ by: entry }) : undefined]);
     if (!playback || !this.running) {
@@ -197,22 +183,62 @@ export class Engine {
       // Stopping at this very instant: not handled, a quick restart may still play it.
       if (playback) await playback.stop();
       else {
-        handled();
+        this.handled(entry);
         void events.emit({ type: 'play_failed', ...entryFields(entry), reason: 'player_error', detail: 'the player could not be prepared' });
       }
       return false;
     }
-    handled();
-    playback.start();
-    const startedAt = clock.now();
-    const active: Active = { entry, playback, startedAt, release: prepared.release };
-    this.current = active;
-    state.setPlaying(playingState(entry, startedAt));
-    void this.o.amplifier.on();
-    void events.emit({ type: 'play_started', ...entryFields(entry), ts: startedAt });
-    playlog.setCurrent(playingRecord(entry, startedAt, playback.pid));
-    void playback.ended.then((end) => this.serial(() => this.ended(active, end)));
+    this.record(this.launch(entry, playback, prepared));
     return true;
+  }
+
+  /**
+   * The start instant of a prepared item with the speaker free: released right in the timer's
+   * callback, its bookkeeping (events, state, play log) deferred to the next turn of the event
+   * loop, so nothing stands between the timer and the audio — and, where many agents share one
+   * process (simulations, benchmarks), one agent's bookkeeping does not delay another's start.
+   */
+  private due(entry: Entry): void {
+    const now = this.o.clock.now();
+    const playback = this.prepared.ready(entry.key);
+    // O(1): entries are sorted by start, so `entry` alone being due means it is the one to start.
+    const [first, second] = this.entries;
+    const alone = first === entry && (second === undefined || second.startAt > now) && now <= latestStart(entry, this.graceMs);
+    if (!playback || !alone || this.steps > 0 || !this.running || this.current) {
+      void this.serial(() => this.evaluate());
+      return;
+    }
+    this.entries.shift();
+    const active = this.launch(entry, playback, this.prepared.take(entry));
+    setImmediate(() =>
+      void this.serial(async () => {
+        this.record(active);
+        await this.evaluate();
+      }),
+    );
+  }
+
+  /** Releases the audio; from here the entry is what plays. */
+  private launch(entry: Entry, playback: PreparedPlayback, prepared: Prepared): Active {
+    playback.start();
+    const active: Active = { entry, playback, startedAt: this.o.clock.now(), release: prepared.release };
+    this.current = active;
+    return active;
+  }
+
+  private record(active: Active): void {
+    const { entry, playback, startedAt } = active;
+    this.handled(entry);
+    this.o.state.setPlaying(playingState(entry, startedAt));
+    void this.o.amplifier.on();
+    void this.o.events.emit({ type: 'play_started', ...entryFields(entry), ts: startedAt });
+    this.o.playlog.setCurrent(playingRecord(entry, startedAt, playback.pid));
+    void playback.ended.then((end) => this.serial(() => this.ended(active, end)));
+  }
+
+  /** From here on the entry is reported either way, so a restart does not take it up again. */
+  private handled(entry: Entry): void {
+    if (entry.kind === 'scheduled') this.o.playlog.markDone(entry.key, entry.startAt);
   }
 
   private async ended(active: Active, end: PlayEnd): Promise<void> {
@@ -240,24 +266,6 @@ export class Engine {
     active.release();
   }
 
-  private prepare(entry: Entry): Prepared {
-    const { cache, player, state, clock, log } = this.o;
-    const release = entry.source.type === 'media' ? cache.pin(entry.source.sha256) : () => undefined;
-    const request = playRequest(entry, cache, state.get().volume, Math.max(clock.now(), entry.startAt));
-    const promise = player.prepare(request).catch((err: Error) => {
-      log.error({ err, key: entry.key }, 'player could not be prepared');
-      return undefined;
-    });
-    return { promise, release };
-  }
-
-  private discard(key: string): void {
-    const prepared = this.prepared.get(key);
-    if (!prepared) return;
-    this.prepared.delete(key);
-    void prepared.promise.then((p) => p?.stop()).finally(prepared.release);
-  }
-
   private disarm(): void {
     for (const cancel of this.timers.splice(0)) cancel();
   }
@@ -268,17 +276,16 @@ export class Engine {
     if (!this.running) return;
     const { clock, amplifier, cache } = this.o;
     const now = clock.now();
-    const wake = () => void this.serial(() => this.evaluate());
     const next = this.entries.find((e) => e.startAt > now);
+    // Among items starting together, only the one that will win is prepared (and fast-started).
+    const first = next && this.entries.filter((e) => e.startAt === next.startAt).sort((a, b) => b.rank - a.rank)[0]!;
     const skipAt = Math.min(...this.entries.filter((e) => e.startAt <= now).map((e) => latestStart(e, this.graceMs) + 1));
-    const wakeAt = Math.min(next?.startAt ?? Number.POSITIVE_INFINITY, skipAt);
-    if (wakeAt < Number.POSITIVE_INFINITY) this.timers.push(atTime(clock, wakeAt, wake));
-    if (!next) {
+    if (first && first.startAt <= skipAt) this.timers.push(atTime(clock, first.startAt, () => this.due(first)));
+    else if (skipAt < Number.POSITIVE_INFINITY) this.timers.push(atTime(clock, skipAt, () => void this.serial(() => this.evaluate())));
+    if (!next || !first) {
       if (!this.current) void amplifier.off();
       return;
     }
-    // Among items starting together, only the one that will win is prepared.
-    const first = this.entries.filter((e) => e.startAt === next.startAt).sort((a, b) => b.rank - a.rank)[0]!;
     const media = first.source.type === 'media';
     if (media && cache.has((first.source as { sha256: string }).sha256) && !this.prepared.has(first.key)) {
       this.timers.push(atTime(clock, first.startAt - PREPARE_LEAD_MS, () => void this.serial(async () => this.prepareAhead(first))));
@@ -290,8 +297,7 @@ export class Engine {
   }
 
   private prepareAhead(entry: Entry): void {
-    if (!this.running || this.prepared.has(entry.key) || !this.entries.includes(entry)) return;
-    this.prepared.set(entry.key, this.prepare(entry));
+    if (this.running && this.entries.includes(entry)) this.prepared.ahead(entry);
   }
 
   private get graceMs(): number {

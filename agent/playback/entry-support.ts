@@ -3,8 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import type { DeviceEvent } from '../../shared/payloads.js';
 import type { Playing } from '../device-state.js';
+import type { EventSink } from './events.js';
 import type { MediaCache } from './media-cache.js';
-import type { PlayingRecord } from './playlog.js';
+import type { Playlog, PlayingRecord } from './playlog.js';
 import type { PlayRequest } from './players/player.js';
 import { type Entry, playDuration } from './timeline.js';
 
@@ -92,4 +93,19 @@ export async function endOrphan(pid: number | undefined): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * At start-up: what was playing when the previous process ended without saying so (crash, kill,
+ * power loss) is reported `play_interrupted` with reason `agent_restart`, and its decoder ended.
+ * A bulletin is not replayed; a live relay may be joined again for what remains of it.
+ */
+export async function reportCrashedPlayback(playlog: Playlog, events: EventSink, now: number): Promise<void> {
+  const crashed = await playlog.load(now);
+  if (!crashed) return;
+  const ended = await endOrphan(crashed.pid);
+  const detail = `the agent ended during playback (crash, kill or power loss)${ended ? '; its decoder was stopped' : ''}`;
+  await events.emit({ type: 'play_interrupted', ...recordFields(crashed), reason: 'agent_restart', detail });
+  playlog.setCurrent(null);
+  if (crashed.stream && crashed.scheduled) playlog.forget(crashed.key);
 }
