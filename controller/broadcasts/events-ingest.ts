@@ -80,7 +80,10 @@ export class EventIngest {
           const status = PLAY_STATUS[e.type];
           if (status && e.itemId && e.occurrenceId && /^\d+$/.test(e.occurrenceId)) {
             const f = fields(e, status);
-            if (result.run(status, status, f.startedAt, f.endedAt, f.skew, f.reason, f.interruptedBy, receivedAt, deviceId, e.itemId).changes === 0) {
+            // A skip of an item this cluster was never planned for (it joined after the start) is
+            // kept in the event log only; anything it actually played is recorded.
+            const updated = result.run(status, status, f.startedAt, f.endedAt, f.skew, f.reason, f.interruptedBy, receivedAt, deviceId, e.itemId).changes > 0;
+            if (!updated && status !== 'skipped') {
               const index = Number(e.itemId.slice(e.itemId.lastIndexOf(':') + 1)) || 0;
               resultInsert.run(deviceId, e.itemId, Number(e.occurrenceId), index, e.scheduledAt ?? e.ts, e.durationMs ?? 0, status, f.startedAt, f.endedAt, f.skew, f.reason, f.interruptedBy, receivedAt, deviceId);
             }
