@@ -172,6 +172,9 @@ export class ManifestService {
           const hash = createHash('sha256').update(json).digest('hex');
           const old = this.select.get(device.id) as { version: number; hash: string; body: string } | undefined;
           if (old?.hash === hash) continue;
+          // A cluster that has never had a programme keeps the settings of its own config file
+          // until its first item: no empty manifest is sent to the many that have no schedule yet.
+          if (!old && content.items.length === 0) continue;
           const version = (old?.version ?? 0) + 1;
           const payload: ManifestPayload = { v: PAYLOAD_VERSION, ts: now, deviceId: device.id, version, ...content };
           const body = encode('manifest', payload);

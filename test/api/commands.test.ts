@@ -21,6 +21,11 @@ beforeAll(async () => {
   const device = await sys.provision('01858');
   secretOf.set(device.deviceId, device.secret);
   agent = await fakeAgent(sys, device);
+  // A programme, so the cluster has a manifest (sync re-sends it).
+  const bulletin = seedBulletin(sys, { ownerAreaCode: '01858' });
+  const at = `${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)}T09:00`;
+  const created = await sys.http('POST', '/api/v1/schedules', { cookie: operator.cookie, body: { title: 'Tin', timing: { kind: 'once', at }, bulletinIds: [bulletin.id], targets: { devices: [device.deviceId] } } });
+  expect(created.status).toBe(201);
 });
 afterAll(async () => {
   await agent?.close();
