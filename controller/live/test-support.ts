@@ -11,6 +11,7 @@ import type { TestSystem } from '../../test/system.js';
 
 export interface SseEvent {
   event: string;
+  // biome-ignore lint/suspicious/noExplicitAny: event payloads are read (and checked) by the tests
   data: any;
 }
 
