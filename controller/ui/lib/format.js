@@ -46,6 +46,7 @@ export function fmtAgo(ms, now = Date.now()) {
 
 export function fmtDuration(seconds) {
   if (seconds === null || seconds === undefined) return '—';
+  if (seconds < 60) return t('common.seconds', { s: seconds });
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   if (h >= 48) return t('common.days', { n: fmtNumber(seconds / 86400, 1) });

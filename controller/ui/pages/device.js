@@ -21,7 +21,7 @@ function Facts({ d }) {
     <div><dt>${t('devices.lastSeen')}</dt><dd>${fmtDateTime(d.lastSeenAt)} <small class="muted">(${fmtAgo(d.lastSeenAt)})</small></dd></div>
     <div><dt>${t('common.commune')}</dt><dd><a href=${`#/stations/${d.stationId}`}>${d.communeName}</a></dd></div>
     <div><dt>${t('devices.agent')}</dt><dd>${d.agentVersion ?? '—'}</dd></div>
-    <div><dt>${t('devices.clock')}</dt><dd>${d.clockOffsetMs === null ? '—' : `${fmtNumber(d.clockOffsetMs)} ms`}</dd></div>
+    <div><dt>${t('devices.clock')}</dt><dd>${d.clockOffsetMs === null ? '—' : `${fmtNumber(d.clockOffsetMs)} ms`} ${d.clockAlarm && html`<span class="badge bad">${t('device.clockAlarm')}</span>`}</dd></div>
     <div><dt>${t('device.manifest')}</dt><dd>${d.manifestVersionHeld ?? '—'}</dd></div>
     ${hb && html`<div><dt>${t('device.volume')}</dt><dd>${hb.volume}</dd></div>
       <div><dt>${t('device.power')}</dt><dd>${t(`device.power.${hb.power}`)}</dd></div>
@@ -40,9 +40,16 @@ function Body({ d, reload }) {
       <section class="card" aria-labelledby="device-uptime">
         <h2 id="device-uptime">${t('device.uptimeTitle')}</h2>
         <dl class="facts">
-          <div><dt>${t('device.last24h')}</dt><dd><${Meter} ratio=${d.uptime.last24h.windowMs ? d.uptime.last24h.ratio : null} label=${t('device.last24h')} /></dd></div>
-          <div><dt>${t('device.last7d')}</dt><dd><${Meter} ratio=${d.uptime.last7d.windowMs ? d.uptime.last7d.ratio : null} label=${t('device.last7d')} /></dd></div>
-          <div><dt>${t('device.last30d')}</dt><dd><${Meter} ratio=${d.uptime.last30d.windowMs ? d.uptime.last30d.ratio : null} label=${t('device.last30d')} /></dd></div>
+          ${[
+            ['last24h', 1],
+            ['last7d', 7],
+            ['last30d', 30],
+          ].map(([w, days]) => {
+            const u = d.uptime[w];
+            const young = u.windowMs < days * 86_400_000;
+            return html`<div key=${w}><dt>${t(`device.${w}`)}${young && html`<br /><small>${t('device.sinceCreated', { duration: fmtDuration(Math.round(u.windowMs / 1000)) })}</small>`}</dt>
+              <dd><${Meter} ratio=${u.windowMs ? u.ratio : null} label=${t(`device.${w}`)} /></dd></div>`;
+          })}
         </dl>
       </section>
     </div>

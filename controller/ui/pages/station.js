@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { TextField } from '../components/form.js';
 import { Async, ErrorNotice, PageHeader } from '../components/page.js';
 import { SecretOnce } from '../components/secret-once.js';
-import { OnlineBadge, ReplacementBadge, TechBadge } from '../components/status.js';
+import { Meter, OnlineBadge, ReplacementBadge, TechBadge } from '../components/status.js';
 import { api } from '../lib/api.js';
 import { fmtAgo, fmtDateTime } from '../lib/format.js';
 import { useApi, useLiveReload } from '../lib/hooks.js';
@@ -69,6 +69,10 @@ function Detail({ station, reload }) {
         <div><dt>${t('legacy.status')}</dt><dd><${ReplacementBadge} status=${station.replacementStatus} /></dd></div>
         <div><dt>${t('station.notes')}</dt><dd>${station.notes ?? '—'}</dd></div>
       </dl>
+      ${station.uptime && html`<h3>${t('device.uptimeTitle')}</h3>
+        <dl class="facts" data-testid="station-uptime">
+          ${['last24h', 'last7d', 'last30d'].map((w) => html`<div key=${w}><dt>${t(`device.${w}`)}</dt><dd><${Meter} ratio=${station.uptime[w]} label=${t(`device.${w}`)} /></dd></div>`)}
+        </dl>`}
       <h3>${t('station.history')}</h3>
       <ol class="plain-list">
         ${station.technologyHistory.map(

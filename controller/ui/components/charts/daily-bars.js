@@ -6,7 +6,7 @@ import { t } from '../../lib/i18n.js';
 
 /** days: [{ day: 'YYYY-MM-DD', ratio: 0..1 | null }] */
 export function DailyBars({ days, label }) {
-  if (days.length === 0) return html`<p class="empty">${t('chart.noDays')}</p>`;
+  if (days.every((d) => d.ratio === null)) return html`<p class="empty">${t('chart.noDays')}</p>`;
   const width = 100 / days.length;
   const measured = days.filter((d) => d.ratio !== null);
   const mean = measured.length ? measured.reduce((a, d) => a + d.ratio, 0) / measured.length : null;
