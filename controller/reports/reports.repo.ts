@@ -54,15 +54,15 @@ export class ReportsRepo {
    * over [fromMs, toMs) = the local days [fromDay, toDay). Disabled clusters are left out.
    */
   uptimeByDistrict(scopeCode: string, fromMs: number, toMs: number, fromDay: string, toDay: string): DistrictUptimeRow[] {
+    // Each cluster's rollups are read through the (device_id, day) primary key, so a commune's
+    // figure reads only its own clusters' rows and the province's reads each row once.
     return this.database.db.all<DistrictUptimeRow>(sql`
       SELECT ${adminUnits.districtCode} AS districtCode, COUNT(*) AS devices,
-        COALESCE(SUM(u.online_s), 0) AS onlineS,
+        COALESCE(SUM((SELECT SUM(dd.online_s) FROM device_daily dd WHERE dd.device_id = d.id AND dd.day >= ${fromDay} AND dd.day < ${toDay})), 0) AS onlineS,
         COALESCE(SUM(MAX(0, ${toMs} - MAX(${fromMs}, d.created_at))), 0) / 1000 AS expectedS
       FROM devices d
       JOIN ${stations} ON ${stations.id} = d.station_id
       JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
-      LEFT JOIN (SELECT device_id, SUM(online_s) AS online_s FROM device_daily WHERE day >= ${fromDay} AND day < ${toDay} GROUP BY device_id) u
-        ON u.device_id = d.id
       WHERE d.disabled = 0 AND d.created_at < ${toMs} AND ${unitWithin(this.units, scopeCode)}
       GROUP BY ${adminUnits.districtCode}`);
   }
