@@ -80,6 +80,13 @@ describe('the web console', () => {
     expect(await page.getByTestId('silent-list').textContent()).toContain('Xã Văn Vũ');
     await poll(() => page.locator('.live-pill').getAttribute('class')).toContain('on');
     expect(await unlabelledControls(page)).toEqual([]);
+    // Keyboard: the first Tab lands on the skip link, which takes focus to the main content.
+    await page.reload();
+    await page.getByTestId('progress-chart').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement.textContent)).toBe('Bỏ qua, đến nội dung chính');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement.id)).toBe('main');
     await screenshot(page, 'overview');
     expect(errors).toEqual([]);
     await context.close();

@@ -16,7 +16,7 @@ const LIMIT = 50;
 
 export default function Devices({ query }) {
   const offset = Number(query.offset ?? 0);
-  const state = useApi(`/devices${qs({ area: areaOf(query), online: query.online, q: query.q, limit: LIMIT, offset })}`);
+  const state = useApi(`/devices${qs({ area: areaOf(query), online: query.online, clockAlarm: query.clockAlarm, q: query.q, limit: LIMIT, offset })}`);
   // The row flips at once; a reload then re-applies the filters (an "online only" list drops it).
   useLiveEvent('presence', (e) =>
     state.setData((data) => data && { ...data, items: data.items.map((d) => (d.id === e.deviceId ? { ...d, online: e.online, lastSeenAt: e.at } : d)) }),
@@ -29,6 +29,8 @@ export default function Devices({ query }) {
       <${AreaFilter} query=${query} onChange=${update} />
       <${SelectField} name="online" label=${t('devices.state')} value=${query.online ?? ''} onChange=${(v) => update({ online: v })}
         options=${[{ value: '', label: t('common.all') }, { value: 'true', label: t('device.online') }, { value: 'false', label: t('device.offline') }]} />
+      <${SelectField} name="clockAlarm" label=${t('devices.clock')} value=${query.clockAlarm ?? ''} onChange=${(v) => update({ clockAlarm: v })}
+        options=${[{ value: '', label: t('common.all') }, { value: 'true', label: t('device.clockAlarm') }]} />
       <${TextField} name="q" type="search" label=${t('devices.search')} value=${query.q ?? ''} onInput=${(v) => update({ q: v })} />
     </form>
     <${Async} state=${state}>${(data) => html`
@@ -46,7 +48,7 @@ export default function Devices({ query }) {
                 <td><${OnlineBadge} online=${d.online} disabled=${d.disabled} /></td>
                 <td>${fmtAgo(d.lastSeenAt)}</td>
                 <td>${d.agentVersion ?? '—'}</td>
-                <td class="num">${d.clockOffsetMs === null ? '—' : `${fmtNumber(d.clockOffsetMs)} ms`}</td>
+                <td class="num">${d.clockOffsetMs === null ? '—' : `${fmtNumber(d.clockOffsetMs)} ms`}${d.clockAlarm && html` <span class="badge bad">${t('device.clockAlarm')}</span>`}</td>
               </tr>`,
             )}
           </tbody>
