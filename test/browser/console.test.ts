@@ -28,6 +28,7 @@ beforeAll(async () => {
   operator = await sys.createUser('commune_operator', '01858', 'xa.bangthanh');
   inBangThanh = await sys.provision('01858', 'Cụm loa thôn Nà Mò');
   inNhanMon = await sys.provision('01861', 'Cụm loa trung tâm Nhạn Môn');
+  await sys.http('PATCH', `/api/v1/devices/${inBangThanh.deviceId}`, { cookie: await sys.adminCookie(), body: { lat: 22.2106, lon: 105.7412 } });
   await withHistory();
 }, 60_000);
 
@@ -254,6 +255,7 @@ describe('the web console', () => {
     await screenshot(page, 'stations');
     await page.getByRole('link', { name: 'Xã Bằng Thành' }).click();
     await page.getByTestId('station-clusters').waitFor();
+    expect(await page.locator('figure.locations circle').count()).toBe(1);
     await screenshot(page, 'station');
     expect(errors).toEqual([]);
     await context.close();

@@ -134,6 +134,9 @@ export const en = {
   'station.clusters': 'Clusters',
   'station.noClusters': 'This station has no clusters yet.',
   'station.lastSeen': 'heard {ago}',
+  'station.lat': 'Latitude (optional)',
+  'station.lon': 'Longitude (optional)',
+  'station.locations': 'Where {n} clusters stand, on a plane with north up',
   'station.addCluster': 'Add a cluster',
   'station.newClusterName': 'Cluster name (optional)',
 

@@ -135,6 +135,9 @@ export const vi = {
   'station.clusters': 'Các cụm loa',
   'station.noClusters': 'Đài chưa có cụm loa nào.',
   'station.lastSeen': 'liên lạc {ago}',
+  'station.lat': 'Vĩ độ (không bắt buộc)',
+  'station.lon': 'Kinh độ (không bắt buộc)',
+  'station.locations': 'Vị trí {n} cụm loa trên mặt phẳng, hướng bắc lên trên',
   'station.addCluster': 'Thêm cụm loa',
   'station.newClusterName': 'Tên cụm loa (không bắt buộc)',
 

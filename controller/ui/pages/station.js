@@ -2,6 +2,7 @@
 // province's edit form and, for staff, adding a cluster.
 import { useState } from 'preact/hooks';
 import { TextField } from '../components/form.js';
+import { Locations } from '../components/charts/locations.js';
 import { Async, ErrorNotice, PageHeader } from '../components/page.js';
 import { SecretOnce } from '../components/secret-once.js';
 import { Meter, OnlineBadge, ReplacementBadge, TechBadge } from '../components/status.js';
@@ -24,7 +25,7 @@ function Clusters({ stationId }) {
   return html`<${Async} state=${state}>${(data) =>
     data.items.length === 0
       ? html`<p class="empty">${t('station.noClusters')}</p>`
-      : html`<ul class="plain-list" data-testid="station-clusters">
+      : html`<${Locations} devices=${data.items} /><ul class="plain-list" data-testid="station-clusters">
           ${data.items.map(
             (d) => html`<li key=${d.id} data-device=${d.id}>
               <a href=${`#/devices/${encodeURIComponent(d.id)}`}>${d.name}</a> <${OnlineBadge} online=${d.online} disabled=${d.disabled} />
@@ -36,14 +37,19 @@ function Clusters({ stationId }) {
 
 function AddCluster({ communeCode, onAdded }) {
   const [name, setName] = useState('');
+  const [lat, setLat] = useState('');
+  const [lon, setLon] = useState('');
   const [error, setError] = useState(null);
   const [result, setResult] = useState(null);
   const submit = async (e) => {
     e.preventDefault();
     setError(null);
     try {
-      setResult(await api('/devices', { method: 'POST', body: { communeCode, ...(name ? { name } : {}) } }));
+      const where = lat !== '' && lon !== '' ? { lat: Number(lat), lon: Number(lon) } : {};
+      setResult(await api('/devices', { method: 'POST', body: { communeCode, ...(name ? { name } : {}), ...where } }));
       setName('');
+      setLat('');
+      setLon('');
     } catch (err) {
       setError(err);
     }
@@ -52,6 +58,8 @@ function AddCluster({ communeCode, onAdded }) {
   return html`<form class="inline-form" onSubmit=${submit}>
     <${ErrorNotice} error=${error} />
     <${TextField} name="cluster-name" label=${t('station.newClusterName')} value=${name} onInput=${setName} maxLength="100" />
+    <${TextField} name="cluster-lat" type="number" step="any" min="-90" max="90" label=${t('station.lat')} value=${lat} onInput=${setLat} />
+    <${TextField} name="cluster-lon" type="number" step="any" min="-180" max="180" label=${t('station.lon')} value=${lon} onInput=${setLon} />
     <button type="submit" class="primary">${t('station.addCluster')}</button>
   </form>`;
 }
