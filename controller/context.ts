@@ -79,7 +79,7 @@ export function createContext(options: {
     clock,
   );
   const heartbeats = new HeartbeatWriter(database.sqlite, metrics, logger.child({ module: 'ingest' }));
-  heartbeats.onCommitted = (ids, at) => presence.onSeen(ids, at);
+  heartbeats.onCommitted = (seen) => presence.onSeen(seen);
   const devices = new DeviceService(database, units, credentials, config, clock, (id) => presence.addDevice(id));
   return {
     config,
