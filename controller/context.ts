@@ -12,6 +12,7 @@ import { AuditService } from './audit/audit.service.js';
 import type { LoaDatabase } from './db/client.js';
 import { DeviceCredentials } from './devices/credentials.js';
 import { DeviceService } from './devices/devices.service.js';
+import { LiveHub } from './live/live-hub.js';
 import { Metrics } from './metrics.js';
 import { ControllerMqtt } from './mqtt/link.js';
 import { AdminUnitIndex } from './registry/admin-units.js';
@@ -45,6 +46,8 @@ export interface ControllerContext {
   uptime: UptimeCalculator;
   rollup: TelemetryRollup;
   mqtt: ControllerMqtt;
+  /** Live events for the console (server-sent events), filtered to each reader's area. */
+  live: LiveHub;
   serviceAccount: ServiceAccount;
   broker: BrokerStatsSource | null;
 }
@@ -76,7 +79,8 @@ export function createContext(options: {
     clock,
   );
   const heartbeats = new HeartbeatWriter(database.sqlite, metrics, logger.child({ module: 'ingest' }));
-  heartbeats.onCommitted = (ids, at) => presence.onSeen(ids, at);
+  heartbeats.onCommitted = (seen) => presence.onSeen(seen);
+  const devices = new DeviceService(database, units, credentials, config, clock, (id) => presence.addDevice(id));
   return {
     config,
     logger,
@@ -90,7 +94,7 @@ export function createContext(options: {
     tokens: new ApiTokenService(database, clock),
     loginThrottle: new LoginThrottle(undefined, clock),
     credentials,
-    devices: new DeviceService(database, units, credentials, config, clock, (id) => presence.addDevice(id)),
+    devices,
     presence,
     heartbeats,
     uptime: new UptimeCalculator(database.sqlite),
@@ -102,6 +106,7 @@ export function createContext(options: {
       logger: logger.child({ module: 'mqtt' }),
       metrics,
     }),
+    live: new LiveHub(presence, devices.repo, units, logger.child({ module: 'live' }), config.liveKeepAliveS * 1000),
     serviceAccount,
     broker: null,
   };

@@ -48,6 +48,10 @@ export const ERROR_CATALOGUE = {
   duplicate_device_name: { status: 409, vi: 'Đài đã có cụm loa tên "{name}".', en: 'The station already has a cluster named "{name}".' },
   device_not_found: { status: 404, vi: 'Không có cụm loa {id}.', en: 'There is no cluster {id}.' },
   station_not_found: { status: 404, vi: 'Không có đài {id}.', en: 'There is no station {id}.' },
+
+  // ---- reports and the live stream (console) --------------------------------------
+  report_period_invalid: { status: 400, vi: 'Kỳ báo cáo không hợp lệ: {reason}', en: 'Invalid report period: {reason}' },
+  too_many_live_streams: { status: 429, vi: 'Đã mở quá nhiều luồng cập nhật trực tiếp ({max}); hãy đóng bớt thẻ trình duyệt.', en: 'Too many live update streams open ({max}); close some browser tabs.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
