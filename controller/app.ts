@@ -18,9 +18,12 @@ import { deviceRoutes } from './devices/devices.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accessControl } from './http/access.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { liveRoutes } from './live/live.routes.js';
 import { mqttAuthRoutes } from './mqtt/mqtt-auth.routes.js';
 import { registryRoutes } from './registry/registry.routes.js';
 import { scheduleRoutes } from './schedules/schedules.routes.js';
+import { reportRoutes } from './reports/reports.routes.js';
+import { consoleRoutes } from './ui/console.routes.js';
 
 export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -69,5 +72,8 @@ export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance>
   await app.register(commandRoutes);
   await app.register(emergencyRoutes);
   await app.register(resultRoutes);
+  await app.register(reportRoutes);
+  await app.register(liveRoutes);
+  await app.register(consoleRoutes);
   return app;
 }

@@ -13,6 +13,7 @@ import { type Broadcasts, createBroadcasts } from './broadcasts/broadcasts.js';
 import type { LoaDatabase } from './db/client.js';
 import { DeviceCredentials } from './devices/credentials.js';
 import { DeviceService } from './devices/devices.service.js';
+import { LiveHub } from './live/live-hub.js';
 import { Metrics } from './metrics.js';
 import { ControllerMqtt } from './mqtt/link.js';
 import { AdminUnitIndex } from './registry/admin-units.js';
@@ -47,6 +48,8 @@ export interface ControllerContext {
   uptime: UptimeCalculator;
   rollup: TelemetryRollup;
   mqtt: ControllerMqtt;
+  /** Live events for the console (server-sent events), filtered to each reader's area. */
+  live: LiveHub;
   serviceAccount: ServiceAccount;
   broker: BrokerStatsSource | null;
   broadcasts: Broadcasts;
@@ -79,7 +82,12 @@ export function createContext(options: {
     clock,
   );
   const heartbeats = new HeartbeatWriter(database.sqlite, metrics, logger.child({ module: 'ingest' }));
-  heartbeats.onCommitted = (ids, at) => presence.onSeen(ids, at);
+  heartbeats.onCommitted = (seen) => presence.onSeen(seen);
+  const devices = new DeviceService(database, units, credentials, config, clock, (id) => {
+    presence.addDevice(id);
+    // A new cluster gets its manifest (retained) at once, so it has it on its first connect.
+    broadcasts.manifests.markDirty([id]);
+  });
   const mqtt = new ControllerMqtt({
     url: config.mqttUrl,
     username: serviceAccount.username,
@@ -103,16 +111,13 @@ export function createContext(options: {
     tokens: new ApiTokenService(database, clock),
     loginThrottle: new LoginThrottle(undefined, clock),
     credentials,
-    devices: new DeviceService(database, units, credentials, config, clock, (id) => {
-      presence.addDevice(id);
-      // A new cluster gets its manifest (retained) at once, so it has it on its first connect.
-      broadcasts.manifests.markDirty([id]);
-    }),
+    devices,
     presence,
     heartbeats,
     uptime: new UptimeCalculator(database.sqlite),
     rollup: new TelemetryRollup(database.sqlite, config.timezone, clock),
     mqtt,
+    live: new LiveHub(presence, devices.repo, units, logger.child({ module: 'live' }), config.liveKeepAliveS * 1000),
     serviceAccount,
     broker: null,
     broadcasts,

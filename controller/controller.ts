@@ -56,6 +56,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
       await app.ready();
       const httpPort = await listen(app.server, config.httpPort, config.httpHost, 'LOA_HTTP_PORT');
       ctx.presence.start();
+      ctx.live.start();
       ctx.mqtt.on('telemetry', (deviceId, payload, receivedAt) => {
         if (!ctx.presence.isKnown(deviceId)) {
           ctx.metrics.payloadsDropped.inc({ kind: 'telemetry', reason: 'unknown_device' });
@@ -73,6 +74,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
     },
     async stop() {
       await jobs.stop();
+      ctx.live.stop();
       if (started) {
         ctx.heartbeats.flush();
         await broadcasts.stop();

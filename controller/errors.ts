@@ -77,6 +77,10 @@ export const ERROR_CATALOGUE = {
   bulletin_not_found: { status: 404, vi: 'Không có bản tin {id}.', en: 'There is no bulletin {id}.' },
   bulletin_not_approved: { status: 409, vi: 'Bản tin {id} chưa được duyệt, chưa thể phát.', en: 'Bulletin {id} is not approved and cannot be aired.' },
   bulletin_not_ready: { status: 409, vi: 'Bản tin {id} chưa có tệp phát (đang xử lý hoặc lỗi).', en: 'Bulletin {id} has no delivery file yet (processing or failed).' },
+
+  // ---- reports and the live stream (console) --------------------------------------
+  report_period_invalid: { status: 400, vi: 'Kỳ báo cáo không hợp lệ: {reason}', en: 'Invalid report period: {reason}' },
+  too_many_live_streams: { status: 429, vi: 'Đã mở quá nhiều luồng cập nhật trực tiếp ({max}); hãy đóng bớt thẻ trình duyệt.', en: 'Too many live update streams open ({max}); close some browser tabs.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -75,6 +75,8 @@ export const CONFIG_KEYS = {
   timezone: key('LOA_TIMEZONE', 'Asia/Ho_Chi_Minh', timeZone, 'Time zone for schedules, days and reports.'),
   heartbeatIntervalS: key('LOA_HEARTBEAT_INTERVAL_S', '30', int(5, 3600), 'Heartbeat interval written into new agent configs and manifests.'),
   offlineAfterMissedHeartbeats: key('LOA_OFFLINE_AFTER_MISSED_HEARTBEATS', '3', int(2, 100), 'A device online in MQTT terms but silent for this many heartbeat intervals is marked offline.'),
+  silentThresholdMin: key('LOA_SILENT_THRESHOLD_MIN', '60', int(1, 43_200), 'A station whose clusters have all been silent (no state, no heartbeat) this many minutes is listed as silent on the overview.'),
+  liveKeepAliveS: key('LOA_LIVE_KEEPALIVE_S', '20', int(1, 300), "Seconds between keep-alive lines on the console's live event stream; the stream's session is re-checked at the same pace."),
   clockOffsetAlarmMs: key('LOA_CLOCK_OFFSET_ALARM_MS', '500', int(1, 3_600_000), 'A cluster whose clock is off from the controller by more than this is flagged (clockAlarm).'),
   telemetryRawRetentionDays: key('LOA_TELEMETRY_RAW_RETENTION_DAYS', '7', int(1, 3650), 'Days raw heartbeats are kept; daily rollups are kept for good.'),
   cookieSecure: key('LOA_COOKIE_SECURE', 'auto', oneOf('auto', 'true', 'false'), 'Mark the session cookie Secure: auto = when LOA_PUBLIC_URL is https.'),

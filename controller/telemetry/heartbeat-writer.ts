@@ -25,8 +25,11 @@ export class HeartbeatWriter {
   private readonly writeBatch: (batch: Pending[]) => void;
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
-  /** Called after each commit with the ids written, so presence can mark them seen. */
-  onCommitted: (deviceIds: Set<string>, at: number) => void = () => {};
+  /**
+   * Called after each commit with, per device written, when its newest heartbeat was received,
+   * so presence can mark it seen — as of that moment, not of the commit (see PresenceService.onSeen).
+   */
+  onCommitted: (seen: Map<string, number>) => void = () => {};
 
   constructor(
     sqlite: Database.Database,
@@ -80,7 +83,9 @@ export class HeartbeatWriter {
     const now = Date.now();
     this.metrics.ingestBatchSize.observe({ stream: 'telemetry' }, batch.length);
     for (const item of batch) this.metrics.ingestLatency.observe({ stream: 'telemetry' }, (now - item.receivedAt) / 1000);
-    this.onCommitted(new Set(batch.map((b) => b.deviceId)), now);
+    const seen = new Map<string, number>();
+    for (const item of batch) seen.set(item.deviceId, Math.max(seen.get(item.deviceId) ?? 0, item.receivedAt));
+    this.onCommitted(seen);
   }
 
   get pending(): number {

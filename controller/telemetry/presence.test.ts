@@ -43,7 +43,19 @@ describe('presence', () => {
     expect(presence.sweep()).toBe(0);
     now += 31_000;
     expect(presence.sweep()).toBe(1);
-    presence.onSeen(['dev-a'], now);
+    now += 1000;
+    presence.onSeen(new Map([['dev-a', now]]));
     expect(reasons()).toEqual(['0:controller_restart', '1:connected', '0:heartbeat_timeout', '1:connected']);
+  });
+
+  it('does not bring back a device that said goodbye with a heartbeat it sent before, committed after', () => {
+    presence.onState('dev-a', { v: 1, ts: 1, online: true }, now);
+    const heartbeatReceivedAt = now + 1000;
+    presence.onState('dev-a', { v: 1, ts: 2, online: false, reason: 'shutdown' }, now + 1040);
+    // The heartbeat's batch commits 100 ms after it arrived, after the goodbye.
+    presence.onSeen(new Map([['dev-a', heartbeatReceivedAt]]));
+    expect(reasons()).toEqual(['0:controller_restart', '1:connected', '0:shutdown']);
+    presence.onSeen(new Map([['dev-a', now + 5000]]));
+    expect(reasons()).toEqual(['0:controller_restart', '1:connected', '0:shutdown', '1:connected']);
   });
 });

@@ -22,6 +22,8 @@ interface Known {
   lastSeenAt: number;
   /** Session (StateSchema.session) of the last state applied; an older session's state is stale. */
   lastSession: number;
+  /** When the device last went offline: a heartbeat received before then must not bring it back. */
+  offlineAt: number;
 }
 
 export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> {
@@ -61,7 +63,7 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     const now = this.clock();
     const rows = this.sqlite.prepare('SELECT id, online, last_seen_at FROM devices').all() as { id: string; online: number; last_seen_at: number | null }[];
     for (const row of rows) {
-      this.known.set(row.id, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0 });
+      this.known.set(row.id, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0, offlineAt: now });
       if (row.online) this.applyTransition({ deviceId: row.id, online: false, at: now, reason: 'controller_restart' });
     }
     this.refreshGauge();
@@ -72,12 +74,12 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     if (this.known.has(deviceId)) return true;
     const row = this.findDevice.get(deviceId) as { last_seen_at: number | null } | undefined;
     if (!row) return false;
-    this.known.set(deviceId, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0 });
+    this.known.set(deviceId, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0, offlineAt: 0 });
     return true;
   }
 
   addDevice(deviceId: string): void {
-    if (!this.known.has(deviceId)) this.known.set(deviceId, { online: false, lastSeenAt: 0, lastSession: 0 });
+    if (!this.known.has(deviceId)) this.known.set(deviceId, { online: false, lastSeenAt: 0, lastSession: 0, offlineAt: 0 });
   }
 
   onState(deviceId: string, payload: StatePayload, receivedAt: number): void {
@@ -101,13 +103,18 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     this.transition(deviceId, payload.online, reason, receivedAt);
   }
 
-  /** Heartbeats were committed for these devices: they are alive. */
-  onSeen(deviceIds: Iterable<string>, at: number): void {
-    for (const id of deviceIds) {
+  /**
+   * Heartbeats were committed for these devices (id → when the newest was received): they are
+   * alive. Heartbeats are written in batches, so one received just before the device said
+   * goodbye (its `shutdown` state or Last Will) is committed just after: it is older news than
+   * the goodbye and must not bring the device back online.
+   */
+  onSeen(seen: Iterable<[string, number]>): void {
+    for (const [id, receivedAt] of seen) {
       const known = this.known.get(id);
       if (!known) continue;
-      known.lastSeenAt = at;
-      if (!known.online) this.transition(id, true, 'connected', at);
+      known.lastSeenAt = Math.max(known.lastSeenAt, receivedAt);
+      if (!known.online && receivedAt > known.offlineAt) this.transition(id, true, 'connected', receivedAt);
     }
   }
 
@@ -133,6 +140,7 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     const known = this.known.get(deviceId);
     if (!known || known.online === online) return;
     known.online = online;
+    if (!online) known.offlineAt = at;
     const change = { deviceId, online, at, reason };
     try {
       this.applyTransition(change);

@@ -1,0 +1,131 @@
+// Queries behind the overview and the Decision 1655 reports. Every query joins its rows to
+// `admin_units` and filters with the shared scope condition (`unitWithin`), so figures outside
+// the caller's area never leave the database. Aggregates are grouped per district in SQL.
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import { unitWithin } from '../access/scope-sql.js';
+import type { LoaDatabase } from '../db/client.js';
+import { adminUnits, type StationTechnology, stations } from '../db/schema/registry.js';
+import type { AdminUnitIndex } from '../registry/admin-units.js';
+import { stationColumns } from '../registry/stations.repo.js';
+
+export interface DistrictUptimeRow {
+  districtCode: string | null;
+  devices: number;
+  onlineS: number;
+  expectedS: number;
+}
+
+export interface DistrictPresenceRow {
+  districtCode: string | null;
+  stationsWithDevices: number;
+  stationsOnline: number;
+  silent: number;
+}
+
+export interface SilentStationRow {
+  stationId: number;
+  stationName: string;
+  communeCode: string;
+  communeName: string;
+  districtCode: string | null;
+  devices: number;
+  lastSeenAt: number | null;
+  silentSince: number;
+}
+
+export interface StationTechRow {
+  stationId: number;
+  districtCode: string | null;
+  technology: StationTechnology | null;
+}
+
+// Per station (enabled clusters only): clusters online, last heard from, first provisioned.
+const perStation = sql`(SELECT d.station_id AS station_id, SUM(d.online) AS online, MAX(d.last_seen_at) AS last_seen, MIN(d.created_at) AS first_created
+  FROM devices d WHERE d.disabled = 0 GROUP BY d.station_id)`;
+
+export class ReportsRepo {
+  constructor(
+    private readonly database: LoaDatabase,
+    private readonly units: AdminUnitIndex,
+  ) {}
+
+  /**
+   * Seconds online (from the daily rollups) against seconds the clusters existed, per district,
+   * over [fromMs, toMs) = the local days [fromDay, toDay). Disabled clusters are left out.
+   */
+  uptimeByDistrict(scopeCode: string, fromMs: number, toMs: number, fromDay: string, toDay: string): DistrictUptimeRow[] {
+    // Each cluster's rollups are read through the (device_id, day) primary key, so a commune's
+    // figure reads only its own clusters' rows and the province's reads each row once.
+    return this.database.db.all<DistrictUptimeRow>(sql`
+      SELECT ${adminUnits.districtCode} AS districtCode, COUNT(*) AS devices,
+        COALESCE(SUM((SELECT SUM(dd.online_s) FROM device_daily dd WHERE dd.device_id = d.id AND dd.day >= ${fromDay} AND dd.day < ${toDay})), 0) AS onlineS,
+        COALESCE(SUM(MAX(0, ${toMs} - MAX(${fromMs}, d.created_at))), 0) / 1000 AS expectedS
+      FROM devices d
+      JOIN ${stations} ON ${stations.id} = d.station_id
+      JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
+      WHERE d.disabled = 0 AND d.created_at < ${toMs} AND ${unitWithin(this.units, scopeCode)}
+      GROUP BY ${adminUnits.districtCode}`);
+  }
+
+  /** Per district: stations that have clusters, stations with one online now, silent stations. */
+  presenceByDistrict(scopeCode: string, silentBefore: number): DistrictPresenceRow[] {
+    return this.database.db.all<DistrictPresenceRow>(sql`
+      SELECT ${adminUnits.districtCode} AS districtCode, COUNT(*) AS stationsWithDevices,
+        SUM(x.online > 0) AS stationsOnline,
+        SUM(COALESCE(x.last_seen, x.first_created) < ${silentBefore}) AS silent
+      FROM ${perStation} x
+      JOIN ${stations} ON ${stations.id} = x.station_id
+      JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
+      WHERE ${unitWithin(this.units, scopeCode)}
+      GROUP BY ${adminUnits.districtCode}`);
+  }
+
+  /** Stations whose every cluster has been silent since before `silentBefore`, longest first. */
+  silentStations(scopeCode: string, silentBefore: number, limit: number): SilentStationRow[] {
+    return this.database.db.all<SilentStationRow>(sql`
+      SELECT ${stations.id} AS stationId, ${stations.name} AS stationName, ${stations.communeCode} AS communeCode,
+        ${adminUnits.name} AS communeName, ${adminUnits.districtCode} AS districtCode,
+        (SELECT COUNT(*) FROM devices d WHERE d.station_id = x.station_id AND d.disabled = 0) AS devices,
+        x.last_seen AS lastSeenAt, COALESCE(x.last_seen, x.first_created) AS silentSince
+      FROM ${perStation} x
+      JOIN ${stations} ON ${stations.id} = x.station_id
+      JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
+      WHERE ${unitWithin(this.units, scopeCode)} AND COALESCE(x.last_seen, x.first_created) < ${silentBefore}
+      ORDER BY silentSince ASC, ${stations.communeCode} ASC
+      LIMIT ${limit}`);
+  }
+
+  /** Each station's technology as it stood just before `at` (null: no record yet). */
+  technologyAt(scopeCode: string, at: number): StationTechRow[] {
+    return this.database.db.all<StationTechRow>(sql`
+      SELECT ${stations.id} AS stationId, ${adminUnits.districtCode} AS districtCode,
+        (SELECT c.to_technology FROM station_tech_changes c WHERE c.station_id = ${stations.id} AND c.changed_at < ${at}
+          ORDER BY c.changed_at DESC, c.id DESC LIMIT 1) AS technology
+      FROM ${stations}
+      JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
+      WHERE ${unitWithin(this.units, scopeCode)}`);
+  }
+
+  /** Per district: stations converted to IT-telecom within [fromMs, toMs). */
+  conversionsToSmart(scopeCode: string, fromMs: number, toMs: number): { districtCode: string | null; n: number }[] {
+    return this.database.db.all(sql`
+      SELECT ${adminUnits.districtCode} AS districtCode, COUNT(DISTINCT c.station_id) AS n
+      FROM station_tech_changes c
+      JOIN ${stations} ON ${stations.id} = c.station_id
+      JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
+      WHERE c.to_technology = 'it_telecom' AND c.from_technology IS NOT NULL AND c.from_technology <> 'it_telecom'
+        AND c.changed_at >= ${fromMs} AND c.changed_at < ${toMs} AND ${unitWithin(this.units, scopeCode)}
+      GROUP BY ${adminUnits.districtCode}`);
+  }
+
+  /** Stations that are not yet IT-telecom (FM, wired, mixed, or no station), with their replacement plan. */
+  legacyStations(scopeCode: string, areaCode?: string) {
+    return this.database.db
+      .select(stationColumns)
+      .from(stations)
+      .innerJoin(adminUnits, eq(adminUnits.code, stations.communeCode))
+      .where(and(unitWithin(this.units, scopeCode), areaCode ? unitWithin(this.units, areaCode) : undefined, ne(stations.technology, 'it_telecom')))
+      .orderBy(asc(stations.plannedReplacementYear), asc(stations.communeCode))
+      .all();
+  }
+}

@@ -1,0 +1,36 @@
+// Navigation that follows the reader's role and scope: an item shows only to roles that hold its
+// permission (and, for some, only at province or district level). The API still decides.
+import { html } from '../lib/html.js';
+import { t } from '../lib/i18n.js';
+import { can, levelOfCode } from '../lib/session.js';
+
+export const NAV_ITEMS = [
+  { path: '/', key: 'nav.overview' },
+  { path: '/stations', key: 'nav.stations', permission: 'registry.read' },
+  { path: '/devices', key: 'nav.devices', permission: 'devices.read' },
+  { path: '/legacy', key: 'nav.legacy', permission: 'registry.read', levels: ['province', 'district'] },
+  { path: '/reports', key: 'nav.reports', permission: 'reports.read' },
+  { path: '/users', key: 'nav.users', permission: 'users.manage' },
+  { path: '/audit', key: 'nav.audit', permission: 'audit.read' },
+];
+
+export function visibleItems(me) {
+  const level = levelOfCode(me.scopeCode);
+  return NAV_ITEMS.filter((item) => (!item.permission || can(me, item.permission)) && (!item.levels || item.levels.includes(level)));
+}
+
+function isCurrent(item, path) {
+  return item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`);
+}
+
+export function Nav({ me, path, open, onNavigate }) {
+  return html`<nav id="nav" class=${`nav${open ? ' open' : ''}`} aria-label=${t('nav.label')}>
+    <ul>
+      ${visibleItems(me).map(
+        (item) => html`<li key=${item.path}>
+          <a href=${`#${item.path}`} aria-current=${isCurrent(item, path) ? 'page' : undefined} onClick=${onNavigate}>${t(item.key)}</a>
+        </li>`,
+      )}
+    </ul>
+  </nav>`;
+}
