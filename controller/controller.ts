@@ -95,6 +95,9 @@ function registerTelemetryJobs(ctx: ControllerContext, jobs: JobRunner): void {
     const removed = ctx.rollup.purgeRawOlderThan(ctx.config.telemetryRawRetentionDays);
     ctx.logger.info({ removed }, 'raw heartbeats past retention removed');
   });
+  jobs.add('db-optimize', '23 * * * *', () => {
+    ctx.database.sqlite.pragma('optimize');
+  });
   jobs.add('session-purge', '41 * * * *', () => {
     ctx.sessions.purgeExpired();
   });

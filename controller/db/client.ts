@@ -25,6 +25,9 @@ export function openDatabase(file: string): LoaDatabase {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -64000');
+  // Keep the query planner's statistics current (SQLite's advice for long-lived connections):
+  // without them, scoped counts over 20,000 devices pick a poor index (seen: 700 ms vs 60 ms).
+  sqlite.pragma('optimize = 0x10002');
   const db = drizzle(sqlite, { schema });
   return {
     sqlite,

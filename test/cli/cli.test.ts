@@ -31,7 +31,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('loa', () => {
+// Each case starts real processes through tsx: slow on a loaded two-core machine.
+describe('loa', { timeout: 120_000 }, () => {
   it('provisions a cluster and prints its id, secret and agent config as JSON', async () => {
     const added = await loa(['device', 'add', '--commune', '01858', '--name', 'Cụm loa chợ', '--json']);
     expect(added.code, added.stderr).toBe(0);
@@ -91,10 +92,11 @@ describe('loa', () => {
   });
 
   it('has --help on every command', async () => {
-    for (const args of [['--help'], ['device', 'add', '--help'], ['agent', '--help'], ['user', 'add', '--help']]) {
-      const res = await loa(args);
-      expect(res.code, args.join(' ')).toBe(0);
+    const commands = [['--help'], ['device', 'add', '--help'], ['agent', '--help'], ['user', 'add', '--help']];
+    const results = await Promise.all(commands.map((args) => loa(args)));
+    results.forEach((res, i) => {
+      expect(res.code, commands[i]!.join(' ')).toBe(0);
       expect(res.stdout).toContain('Usage: loa');
-    }
-  });
+    });
+  }, 120_000);
 });
