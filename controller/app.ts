@@ -9,13 +9,18 @@ import { authRoutes } from './accounts/auth.routes.js';
 import { tokenRoutes } from './accounts/tokens.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { bulletinUploadRoutes } from './bulletins/bulletin-upload.routes.js';
+import { bulletinRoutes } from './bulletins/bulletins.routes.js';
+import { progressRoutes } from './bulletins/progress.routes.js';
 import type { ControllerContext } from './context.js';
 import { deviceRoutes } from './devices/devices.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { accessControl } from './http/access.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { mediaRoutes } from './media/media.routes.js';
 import { mqttAuthRoutes } from './mqtt/mqtt-auth.routes.js';
 import { registryRoutes } from './registry/registry.routes.js';
+import { ttsRoutes } from './tts/tts.routes.js';
 
 export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -59,5 +64,10 @@ export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance>
   await app.register(registryRoutes);
   await app.register(deviceRoutes);
   await app.register(mqttAuthRoutes);
+  await app.register(bulletinRoutes);
+  await app.register(bulletinUploadRoutes);
+  await app.register(progressRoutes);
+  await app.register(ttsRoutes);
+  await app.register(mediaRoutes);
   return app;
 }

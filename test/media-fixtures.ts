@@ -1,0 +1,99 @@
+// Audio fixtures made by ffmpeg in the test (lavfi sources: no binary files in the repository),
+// and helpers to upload them, follow their processing and inspect what Loa delivered.
+import { execFile } from 'node:child_process';
+import { openAsBlob } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { vi } from 'vitest';
+import { resolveMediaBinaries } from '../controller/media/binaries.js';
+import type { TestSystem } from './system.js';
+
+const run = promisify(execFile);
+export const bin = resolveMediaBinaries({});
+
+/** Speech-like sound: pink noise cut into ~0.6 s "syllables", band-limited like a voice. */
+export const SPEECH_LIKE = (seconds: number, amplitude = 0.25) =>
+  `anoisesrc=d=${seconds}:c=pink:a=${amplitude}:r=44100,volume='if(lt(mod(t,0.6),0.35),1,0.15)':eval=frame,lowpass=3500,highpass=120`;
+
+/** Runs ffmpeg with a lavfi source and output arguments; returns the output path. */
+export async function makeAudio(dir: string, name: string, lavfi: string, outputArgs: string[] = []): Promise<string> {
+  const out = path.join(dir, name);
+  await run(bin.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', lavfi, ...outputArgs, out], { maxBuffer: 1 << 20 });
+  return out;
+}
+
+export async function ffmpeg(args: string[]): Promise<string> {
+  const { stderr } = await run(bin.ffmpeg, args, { maxBuffer: 16 << 20 });
+  return stderr;
+}
+
+export interface ProbedFile {
+  codec: string;
+  channels: number;
+  sampleRate: number;
+  bitRate: number;
+  durationS: number;
+  formatName: string;
+}
+
+export async function probe(file: string): Promise<ProbedFile> {
+  const { stdout } = await run(bin.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+  const parsed = JSON.parse(stdout);
+  const audio = parsed.streams.find((s: { codec_type: string }) => s.codec_type === 'audio');
+  return {
+    codec: audio.codec_name,
+    channels: audio.channels,
+    sampleRate: Number(audio.sample_rate),
+    bitRate: Number(parsed.format.bit_rate),
+    durationS: Number(parsed.format.duration),
+    formatName: parsed.format.format_name,
+  };
+}
+
+/** Integrated loudness (LUFS) as ffmpeg's EBU R128 scanner measures it. */
+export async function integratedLoudness(file: string): Promise<number> {
+  const stderr = await ffmpeg(['-hide_banner', '-nostats', '-i', file, '-af', 'ebur128=framelog=verbose', '-f', 'null', '-']);
+  const summary = stderr.slice(stderr.lastIndexOf('Integrated loudness:'));
+  const m = /I:\s+(-?[\d.]+) LUFS/.exec(summary);
+  if (!m) throw new Error(`no loudness in ebur128 output: ${summary.slice(0, 300)}`);
+  return Number(m[1]);
+}
+
+export interface UploadOptions {
+  cookie?: string;
+  headers?: Record<string, string>;
+  fields?: Record<string, string>;
+  filename?: string;
+  method?: string;
+  url?: string;
+}
+
+/** multipart/form-data upload with the file streamed from disk. */
+export async function upload(sys: TestSystem, file: string, options: UploadOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries({ title: 'Thông báo lịch tiêm chủng', ...options.fields })) form.append(k, v);
+  form.append('audio', await openAsBlob(file), options.filename ?? path.basename(file));
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.cookie) headers.cookie = options.cookie;
+  const res = await fetch(`${sys.httpUrl}${options.url ?? '/api/v1/bulletins'}`, { method: options.method ?? 'POST', body: form, headers });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** Polls the bulletin until its processing job has finished (done or failed). */
+export async function waitForJob(sys: TestSystem, cookie: string, id: number, timeout = 120_000): Promise<any> {
+  return vi.waitFor(
+    async () => {
+      const res = await sys.http('GET', `/api/v1/bulletins/${id}`, { cookie });
+      if (res.body?.job?.status !== 'done' && res.body?.job?.status !== 'failed') throw new Error(`job is ${res.body?.job?.status}`);
+      return res.body;
+    },
+    { timeout, interval: 200 },
+  );
+}
+
+export const basicAuth = (deviceId: string, secret: string) => `Basic ${Buffer.from(`${deviceId}:${secret}`).toString('base64')}`;
