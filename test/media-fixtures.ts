@@ -1,7 +1,8 @@
 // Audio fixtures made by ffmpeg in the test (lavfi sources: no binary files in the repository),
 // and helpers to upload them, follow their processing and inspect what Loa delivered.
 import { execFile } from 'node:child_process';
-import { openAsBlob } from 'node:fs';
+import { openAsBlob, readFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { vi } from 'vitest';
@@ -97,3 +98,36 @@ export async function waitForJob(sys: TestSystem, cookie: string, id: number, ti
 }
 
 export const basicAuth = (deviceId: string, secret: string) => `Basic ${Buffer.from(`${deviceId}:${secret}`).toString('base64')}`;
+
+/**
+ * A multipart upload over a plain socket that keeps the answer even when the server closes the
+ * connection before the body is sent (fetch reports that as a network error).
+ */
+export async function rawUpload(sys: TestSystem, file: string, cookie: string): Promise<{ status: number; body: any }> {
+  const boundary = 'loa-raw-boundary';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nTệp lớn\r\n--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="${path.basename(file)}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    readFileSync(file),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(`${sys.httpUrl}/api/v1/bulletins`, {
+      method: 'POST',
+      headers: { cookie, 'accept-language': 'en', 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length },
+    });
+    req.on('response', (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end(body);
+  });
+}

@@ -110,19 +110,23 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
       `/api/v1/bulletins/:id/${action}`,
       {
         bodyLimit: 16_384,
+        // The body is optional (only reject needs a reason): no body reads as {}.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
         config: { access: { permission, action: auditAction, target: bulletinTarget } },
         schema: {
           tags: ['bulletins'],
           summary,
           params: IdParams,
-          body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
+          body: Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
           response: { 200: BulletinSchema, ...errors409 },
         },
       },
       async (request) => {
         const actor = requireActor(request);
         if (permission === 'bulletins.approve') assertMayApprove(request, ctx, request.target!, auditAction);
-        const reason = request.body?.reason ?? null;
+        const reason = request.body.reason ?? null;
         const { from, to } = ctx.bulletins.act(actor, request.params.id, action, reason);
         ctx.audit.record({ actor: auditActor(actor), ip: request.ip, action: auditAction, target: request.target!, outcome: 'ok', detail: { from, to, reason } });
         return ctx.bulletins.view(request.params.id);

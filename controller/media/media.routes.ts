@@ -123,9 +123,9 @@ export async function mediaRoutes(app: FastifyInstance): Promise<void> {
         reply.status(206);
         reply.header('content-range', `bytes ${start}-${end}/${size}`);
       }
-      if (request.method === 'HEAD' || size === 0) {
+      if (size === 0) {
         await handle.close();
-        return reply.send();
+        return reply.send('');
       }
       return reply.send(handle.createReadStream({ start, end, autoClose: true }));
     },

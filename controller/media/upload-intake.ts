@@ -51,8 +51,13 @@ export async function receiveAudioPart(request: FastifyRequest, part: MultipartF
   const hash = createHash('sha256');
   let sizeBytes = 0;
   let overLimit = false;
+  const abort = new AbortController();
   part.file.on('limit', () => {
+    // busboy would go on reading (and discarding) the rest of the body; stop taking it at all.
     overLimit = true;
+    request.raw.unpipe();
+    request.raw.pause();
+    abort.abort();
   });
   const count = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -62,13 +67,13 @@ export async function receiveAudioPart(request: FastifyRequest, part: MultipartF
     },
   });
   try {
-    await pipeline(part.file, count, createWriteStream(tempPath, { flags: 'wx' }));
+    await pipeline(part.file, count, createWriteStream(tempPath, { flags: 'wx' }), { signal: abort.signal });
   } catch (err) {
     await fs.rm(tempPath, { force: true });
-    throw err;
+    if (!overLimit) throw err;
   }
   if (overLimit || part.file.truncated) {
-    // busboy stopped handing us bytes at the cap; drop what was written and stop reading.
+    // Nothing of an over-size upload is kept, and the connection closes after the answer.
     await fs.rm(tempPath, { force: true });
     request.closeConnection = true;
     throw new AppError('media_too_large', { limitMb: Math.round(limitBytes / 1_048_576) });
