@@ -145,7 +145,9 @@ describe('bad uploads', () => {
     for (const evil of ['../../../../etc/cron.d/loa.mp3', '..\\..\\windows\\system.ini', '/tmp/absolute.mp3', '\u0000..\u0001.mp3']) {
       const res = await upload(sys, file, { cookie: operator.cookie, filename: evil });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
-      expect(res.body.originalFilename).not.toMatch(/[/\\\u0000-\u001f]|^\./);
+      const name: string = res.body.originalFilename;
+      expect(name).not.toMatch(/[/\\]|^\./);
+      expect([...name].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
       expect(res.body.original.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
     expect(list('/etc/cron.d')).not.toContain('loa.mp3');
