@@ -72,7 +72,9 @@ export interface UploadOptions {
 /** multipart/form-data upload with the file streamed from disk. */
 export async function upload(sys: TestSystem, file: string, options: UploadOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
   const form = new FormData();
-  for (const [k, v] of Object.entries({ title: 'Thông báo lịch tiêm chủng', ...options.fields })) form.append(k, v);
+    // A new bulletin needs a title; replacing audio (PUT) takes the file alone.
+  const fields = options.method === 'PUT' ? { ...options.fields } : { title: 'Thông báo lịch tiêm chủng', ...options.fields };
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('audio', await openAsBlob(file), options.filename ?? path.basename(file));
   const headers: Record<string, string> = { ...options.headers };
   if (options.cookie) headers.cookie = options.cookie;

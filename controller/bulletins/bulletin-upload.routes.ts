@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { roleAllows } from '../access/permissions.js';
+import { PERMISSION_LABELS, roleAllows } from '../access/permissions.js';
 import { AppError } from '../errors.js';
 import { auditActor, requireActor } from '../http/access.js';
 import { AreaCode, ErrorResponse, protectedErrors } from '../http/schemas.js';
@@ -51,18 +51,24 @@ export async function bulletinUploadRoutes(app: FastifyInstance): Promise<void> 
   app.addHook('onRequestAbort', cleanup);
 
   /**
-   * Before a byte of the body is read: who is sending, and does the declared size fit? (The access
-   * plugin's own check runs after the body is parsed; an anonymous 200 MB upload must not reach
-   * the disk first.)
+   * Before a byte of the body is read: who is sending, may they create bulletins, and does the
+   * declared size fit? (The access plugin's own checks run after the body is parsed; an anonymous
+   * or unauthorised 200 MB upload must not reach the disk first.) The scope of the owner unit is
+   * checked by the access plugin once the fields are read.
    */
-  const gate = async (request: FastifyRequest) => {
+  const gate = (action: string) => async (request: FastifyRequest) => {
+    // A refusal here answers before the body is read: close the connection rather than drain it.
+    request.closeConnection = true;
     const actor = requireActor(request);
-    if (!roleAllows(actor.role, 'bulletins.create')) return; // the access plugin refuses it, with its audit
+    if (!roleAllows(actor.role, 'bulletins.create')) {
+      ctx.audit.record({ actor: auditActor(actor), ip: request.ip, action, outcome: 'denied', detail: { reason: 'role', role: actor.role, url: request.url } });
+      throw new AppError('forbidden_role', { role: actor.role, permission: PERMISSION_LABELS['bulletins.create'][request.lang] });
+    }
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > limitBytes + MULTIPART_OVERHEAD_BYTES) {
-      request.closeConnection = true;
       throw new AppError('media_too_large', { limitMb: ctx.config.mediaMaxUploadMb });
     }
+    request.closeConnection = false;
   };
 
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -74,7 +80,7 @@ export async function bulletinUploadRoutes(app: FastifyInstance): Promise<void> 
   r.post(
     '/api/v1/bulletins',
     {
-      onRequest: gate,
+      onRequest: gate('bulletin.create'),
       config: { access: { permission: 'bulletins.create', action: 'bulletin.create', target: newBulletinTarget } },
       schema: {
         tags: ['bulletins'],
@@ -130,7 +136,7 @@ export async function bulletinUploadRoutes(app: FastifyInstance): Promise<void> 
   r.put(
     '/api/v1/bulletins/:id/audio',
     {
-      onRequest: gate,
+      onRequest: gate('bulletin.replace_audio'),
       config: { access: { permission: 'bulletins.create', action: 'bulletin.replace_audio', target: bulletinTarget } },
       schema: {
         tags: ['bulletins'],

@@ -106,7 +106,7 @@ export async function transcodeToStore(
       attempts[attempts.length - 1] = { temp, loudness, applied: parseLoudnormJson(second.stderr) };
       const error = settings.target.i - loudness;
       if (Math.abs(error) <= LOUDNESS_TOLERANCE_LU) break;
-      aimI = Math.min(-5, Math.max(-70, aimI + error));
+      aimI = Math.round(Math.min(-5, Math.max(-70, aimI + error)) * 100) / 100;
     }
     const best = attempts.reduce((a, b) => (Math.abs(b.loudness - settings.target.i) < Math.abs(a.loudness - settings.target.i) ? b : a));
     const facts = await probeDelivery(bin, best.temp, format);

@@ -77,4 +77,23 @@ describe('uploading bulletins', () => {
       expect(Math.abs((await integratedLoudness(deliveredPath(done.asset.sha256))) - -16)).toBeLessThanOrEqual(1);
     }
   });
+
+  it('replaces the audio of a draft with a new upload and processes it again; an approved bulletin is locked', async () => {
+    const first = await upload(sys, await makeAudio(dir, 'v1.mp3', 'sine=f=300:d=3', ['-c:a', 'libmp3lame']), { cookie: operator.cookie });
+    const v1 = await waitForJob(sys, operator.cookie, first.body.id);
+    const res = await upload(sys, await makeAudio(dir, 'v2.wav', 'sine=f=700:d=4'), { cookie: operator.cookie, method: 'PUT', url: `/api/v1/bulletins/${v1.id}/audio` });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.originalFilename).toBe('v2.wav');
+    expect(res.body.asset).toBeNull();
+    const v2 = await waitForJob(sys, operator.cookie, v1.id);
+    expect(v2.job.id).toBeGreaterThan(v1.job.id);
+    expect(v2.asset.sha256).not.toBe(v1.asset.sha256);
+    expect(Math.abs(v2.asset.durationMs - 4000)).toBeLessThan(300);
+
+    const approver = await sys.createUser('commune_approver', '01858');
+    await sys.http('POST', `/api/v1/bulletins/${v1.id}/submit`, { cookie: operator.cookie });
+    await sys.http('POST', `/api/v1/bulletins/${v1.id}/approve`, { cookie: approver.cookie });
+    const locked = await upload(sys, await makeAudio(dir, 'v3.wav', 'sine=f=900:d=2'), { cookie: operator.cookie, method: 'PUT', url: `/api/v1/bulletins/${v1.id}/audio`, headers: { 'accept-language': 'en' } });
+    expect([locked.status, locked.body.code]).toEqual([409, 'bulletin_locked']);
+  });
 });
