@@ -75,6 +75,7 @@ export const CONFIG_KEYS = {
   timezone: key('LOA_TIMEZONE', 'Asia/Ho_Chi_Minh', timeZone, 'Time zone for schedules, days and reports.'),
   heartbeatIntervalS: key('LOA_HEARTBEAT_INTERVAL_S', '30', int(5, 3600), 'Heartbeat interval written into new agent configs and manifests.'),
   offlineAfterMissedHeartbeats: key('LOA_OFFLINE_AFTER_MISSED_HEARTBEATS', '3', int(2, 100), 'A device online in MQTT terms but silent for this many heartbeat intervals is marked offline.'),
+  clockOffsetAlarmMs: key('LOA_CLOCK_OFFSET_ALARM_MS', '500', int(1, 3_600_000), 'A cluster whose clock is off from the controller by more than this is flagged (clockAlarm).'),
   telemetryRawRetentionDays: key('LOA_TELEMETRY_RAW_RETENTION_DAYS', '7', int(1, 3650), 'Days raw heartbeats are kept; daily rollups are kept for good.'),
   cookieSecure: key('LOA_COOKIE_SECURE', 'auto', oneOf('auto', 'true', 'false'), 'Mark the session cookie Secure: auto = when LOA_PUBLIC_URL is https.'),
   sessionTtlHours: key('LOA_SESSION_TTL_HOURS', '12', int(1, 24 * 90), 'A session ends this many hours after sign-in.'),

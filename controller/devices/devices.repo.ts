@@ -1,5 +1,5 @@
 // Queries for devices (clusters). No rules here: see devices.service.ts.
-import { and, asc, count, eq, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, like, or, type SQL, sql } from 'drizzle-orm';
 import { unitWithin } from '../access/scope-sql.js';
 import type { LoaDatabase } from '../db/client.js';
 import { devices } from '../db/schema/devices.js';
@@ -11,12 +11,13 @@ export interface DeviceFilter {
   areaCode?: string;
   stationId?: number;
   online?: boolean;
+  clockAlarm?: boolean;
   q?: string;
   limit: number;
   offset: number;
 }
 
-export const deviceColumns = {
+const columns = (clockAlarmMs: number) => ({
   id: devices.id,
   name: devices.name,
   stationId: devices.stationId,
@@ -31,23 +32,34 @@ export const deviceColumns = {
   agentVersion: devices.agentVersion,
   manifestVersionHeld: devices.manifestVersionHeld,
   clockOffsetMs: devices.clockOffsetMs,
+  /** The controller's flag on the cluster's reported clock offset (LOA_CLOCK_OFFSET_ALARM_MS). */
+  clockAlarm: sql<boolean>`COALESCE(ABS(${devices.clockOffsetMs}) > ${clockAlarmMs}, 0)`.mapWith(Boolean),
   disabled: devices.disabled,
   createdAt: devices.createdAt,
   secretRotatedAt: devices.secretRotatedAt,
-};
+});
 
 
 export class DevicesRepo {
+  private readonly deviceColumns: ReturnType<typeof columns>;
+
   constructor(
     private readonly database: LoaDatabase,
     private readonly units: AdminUnitIndex,
-  ) {}
+    private readonly clockAlarmMs: number,
+  ) {
+    this.deviceColumns = columns(clockAlarmMs);
+  }
 
   private where(filter: Omit<DeviceFilter, 'limit' | 'offset'>): SQL | undefined {
     const conditions: (SQL | undefined)[] = [unitWithin(this.units, filter.scopeCode)];
     if (filter.areaCode) conditions.push(unitWithin(this.units, filter.areaCode));
     if (filter.stationId !== undefined) conditions.push(eq(devices.stationId, filter.stationId));
     if (filter.online !== undefined) conditions.push(eq(devices.online, filter.online));
+    if (filter.clockAlarm !== undefined) {
+      const alarm = sql`COALESCE(ABS(${devices.clockOffsetMs}) > ${this.clockAlarmMs}, 0)`;
+      conditions.push(filter.clockAlarm ? sql`${alarm} = 1` : sql`${alarm} = 0`);
+    }
     if (filter.q) {
       const pattern = `%${filter.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
       conditions.push(or(like(devices.name, pattern), like(devices.id, pattern), like(adminUnits.name, pattern)));
@@ -58,7 +70,7 @@ export class DevicesRepo {
   list(filter: DeviceFilter) {
     const where = this.where(filter);
     const base = this.database.db
-      .select(deviceColumns)
+      .select(this.deviceColumns)
       .from(devices)
       .innerJoin(stations, eq(stations.id, devices.stationId))
       .innerJoin(adminUnits, eq(adminUnits.code, stations.communeCode));
@@ -76,7 +88,7 @@ export class DevicesRepo {
 
   get(id: string) {
     return this.database.db
-      .select(deviceColumns)
+      .select(this.deviceColumns)
       .from(devices)
       .innerJoin(stations, eq(stations.id, devices.stationId))
       .innerJoin(adminUnits, eq(adminUnits.code, stations.communeCode))

@@ -24,6 +24,7 @@ const Device = Type.Object({
   agentVersion: Nullable(Type.String()),
   manifestVersionHeld: Nullable(Type.Integer()),
   clockOffsetMs: Nullable(Type.Number()),
+  clockAlarm: Type.Boolean({ description: 'the reported clock offset exceeds LOA_CLOCK_OFFSET_ALARM_MS' }),
   disabled: Type.Boolean(),
   createdAt: Type.Integer(),
   secretRotatedAt: Type.Integer(),
@@ -73,7 +74,7 @@ export async function deviceRoutes(app: FastifyInstance): Promise<void> {
         tags: ['devices'],
         summary: 'Clusters within my area',
         querystring: Type.Composite(
-          [Type.Object({ area: Type.Optional(AreaCode), stationId: Type.Optional(Type.Integer()), online: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 100 })) }), Page],
+          [Type.Object({ area: Type.Optional(AreaCode), stationId: Type.Optional(Type.Integer()), online: Type.Optional(Type.Boolean()), clockAlarm: Type.Optional(Type.Boolean()), q: Type.Optional(Type.String({ maxLength: 100 })) }), Page],
           { additionalProperties: false },
         ),
         response: { 200: Paged(Device), ...protectedErrors },

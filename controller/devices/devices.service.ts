@@ -37,12 +37,12 @@ export class DeviceService {
     private readonly database: LoaDatabase,
     private readonly units: AdminUnitIndex,
     private readonly credentials: DeviceCredentials,
-    private readonly config: Pick<Config, 'publicMqttUrl' | 'publicUrl' | 'heartbeatIntervalS'>,
+    private readonly config: Pick<Config, 'publicMqttUrl' | 'publicUrl' | 'heartbeatIntervalS' | 'clockOffsetAlarmMs'>,
     private readonly clock: () => number = Date.now,
     /** Told about new device ids, so telemetry from them is not taken for a stranger's. */
     private readonly onProvisioned: (deviceId: string) => void = () => {},
   ) {
-    this.repo = new DevicesRepo(database, units);
+    this.repo = new DevicesRepo(database, units, config.clockOffsetAlarmMs);
   }
 
   stationOfCommune(communeCode: string): number {

@@ -149,12 +149,29 @@ export async function registryRoutes(app: FastifyInstance): Promise<void> {
         tags: ['registry'],
         params: Type.Object({ id: Type.Integer() }),
         response: {
-          200: Type.Composite([Station, Type.Object({ technologyHistory: Type.Array(Type.Object({ fromTechnology: Nullable(Type.String()), toTechnology: Type.String(), changedAt: Type.Integer(), note: Nullable(Type.String()) })) })]),
+          200: Type.Composite([
+            Station,
+            Type.Object({
+              technologyHistory: Type.Array(Type.Object({ fromTechnology: Nullable(Type.String()), toTechnology: Type.String(), changedAt: Type.Integer(), note: Nullable(Type.String()) })),
+              uptime: Type.Object(
+                { last24h: Nullable(Type.Number()), last7d: Nullable(Type.Number()), last30d: Nullable(Type.Number()) },
+                { description: "Mean share of the window its clusters were online (from presence transitions); null without clusters" },
+              ),
+            }),
+          ]),
           ...protectedErrors,
         },
       },
     },
-    async (request) => ({ ...repo.get(request.params.id)!, technologyHistory: repo.techHistory(request.params.id) }),
+    async (request) => {
+      const id = request.params.id;
+      const now = ctx.clock();
+      const clusters = repo.clusters(id);
+      const mean = (ms: number) =>
+        clusters.length === 0 ? null : clusters.reduce((sum, d) => sum + ctx.uptime.forDevice(d.id, now - ms, now, d.createdAt).ratio, 0) / clusters.length;
+      const DAY = 86_400_000;
+      return { ...repo.get(id)!, technologyHistory: repo.techHistory(id), uptime: { last24h: mean(DAY), last7d: mean(7 * DAY), last30d: mean(30 * DAY) } };
+    },
   );
 
   r.patch(

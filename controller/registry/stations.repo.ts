@@ -72,6 +72,11 @@ export class StationsRepo {
     return this.database.db.select(stationColumns).from(stations).innerJoin(adminUnits, eq(adminUnits.code, stations.communeCode)).where(eq(stations.id, id)).get();
   }
 
+  /** The station's enabled clusters, for per-station uptime. */
+  clusters(stationId: number): { id: string; createdAt: number }[] {
+    return this.database.sqlite.prepare('SELECT id, created_at AS createdAt FROM devices WHERE station_id = ? AND disabled = 0').all(stationId) as { id: string; createdAt: number }[];
+  }
+
   techHistory(stationId: number) {
     return this.database.db.select().from(stationTechChanges).where(eq(stationTechChanges.stationId, stationId)).orderBy(asc(stationTechChanges.changedAt)).all();
   }

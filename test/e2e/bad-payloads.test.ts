@@ -59,10 +59,21 @@ describe('the controller drops and counts bad payloads', () => {
 
   it('still ingests the next good heartbeat, and stored nothing from the bad ones', async () => {
     expect(rows()).toBe(0);
+
     await client.publishAsync(topics.telemetry(device.deviceId), encode('telemetry', heartbeat()), { qos: 1 });
     await vi.waitFor(() => expect(rows()).toBe(1), { timeout: 3000, interval: 50 });
     const health = await sys.http('GET', '/healthz');
     expect(health.status).toBe(200);
+  });
+
+  it('flags a cluster whose reported clock offset exceeds the threshold', async () => {
+    await client.publishAsync(topics.telemetry(device.deviceId), encode('telemetry', heartbeat({ clockOffsetMs: -1800 })), { qos: 1 });
+    const admin = await sys.adminCookie();
+    await vi.waitFor(async () => expect((await sys.http('GET', `/api/v1/devices/${device.deviceId}`, { cookie: admin })).body.clockAlarm).toBe(true), { timeout: 3000, interval: 50 });
+    const flagged = await sys.http('GET', '/api/v1/devices?clockAlarm=true', { cookie: admin });
+    expect(flagged.body.items.map((d: { id: string }) => d.id)).toEqual([device.deviceId]);
+    await client.publishAsync(topics.telemetry(device.deviceId), encode('telemetry', heartbeat({ clockOffsetMs: 12 })), { qos: 1 });
+    await vi.waitFor(async () => expect((await sys.http('GET', '/api/v1/devices?clockAlarm=true', { cookie: admin })).body.total).toBe(0), { timeout: 3000, interval: 50 });
   });
 
   it('exports the drops, ingest batches and event-loop lag on /metrics', async () => {

@@ -71,6 +71,8 @@ describe('a provisioned cluster', () => {
     expect(history.body.onlinePeriods.length).toBeGreaterThanOrEqual(2);
     expect(history.body.uptime.last24h.ratio).toBeGreaterThan(0);
     expect(history.body.uptime.last24h.ratio).toBeLessThanOrEqual(1);
+    const station = await sys.http('GET', `/api/v1/stations/${history.body.stationId}`, { cookie: await sys.adminCookie() });
+    expect(station.body.uptime.last24h).toBeCloseTo(history.body.uptime.last24h.ratio, 2);
   });
 
   it('reconnects after a broker restart and its heartbeats keep landing', async () => {
