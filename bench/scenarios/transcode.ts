@@ -77,31 +77,52 @@ export const transcodeScenario: Scenario = async (options: ScenarioOptions) => {
   const loaCpu: number[] = [];
   const handWall: number[] = [];
   const handCpu: number[] = [];
+  const passCpu: number[][] = [];
   let passes = 0;
   let loudness = Number.NaN;
-  for (let i = 0; i < runs; i++) {
-    const store = new MediaStore(path.join(options.workDir, `store-${i}`));
-    await store.init();
-    let cpu0 = childCpuMs();
-    let t0 = performance.now();
+  const viaLoa = async (store: MediaStore) => {
+    const cpu0 = childCpuMs();
+    const t0 = performance.now();
     const result = await transcodeToStore(bin, source.file, durationS * 1000, store, settings);
     loaWall.push(performance.now() - t0);
     if (cpu0 !== null) loaCpu.push(childCpuMs()! - cpu0);
     passes = result.argv.length;
     loudness = result.loudnessLufs;
-
-    // The same argument lists by hand: only the work files move to another folder.
-    const handDir = path.join(options.workDir, `hand-${i}`);
-    mkdirSync(handDir, { recursive: true });
-    const moved = (arg: string) => (arg.startsWith(store.tmpDir) ? path.join(handDir, path.basename(arg)) : arg);
-    cpu0 = childCpuMs();
-    t0 = performance.now();
-    for (const argv of result.argv) {
-      const code = await spawnWait(bin.ffmpeg, argv.map(moved));
+    return { argvs: result.argv, tmpDir: store.tmpDir };
+  };
+  // The same argument lists by hand, at the same niceness (the comparison is about Loa's own
+  // machinery, not about priority on a shared machine); only the work files go elsewhere.
+  const byHand = async (job: { argvs: string[][]; tmpDir: string }, handDir: string) => {
+    const moved = (arg: string) => (arg.startsWith(job.tmpDir) ? path.join(handDir, path.basename(arg)) : arg);
+    const prefix = bin.nice && settings.niceLevel > 0 ? [bin.nice, '-n', String(settings.niceLevel), bin.ffmpeg] : [bin.ffmpeg];
+    const cpu0 = childCpuMs();
+    const t0 = performance.now();
+    const perPass: number[] = [];
+    for (const argv of job.argvs) {
+      const before = childCpuMs();
+      const code = await spawnWait(prefix[0]!, [...prefix.slice(1), ...argv.map(moved)]);
       if (code !== 0) throw new Error(`hand-run ffmpeg exited with ${code}`);
+      if (before !== null) perPass.push(childCpuMs()! - before);
     }
     handWall.push(performance.now() - t0);
     if (cpu0 !== null) handCpu.push(childCpuMs()! - cpu0);
+    passCpu.push(perPass);
+  };
+  let previous: { argvs: string[][]; tmpDir: string } | null = null;
+  for (let i = 0; i < runs; i++) {
+    const store = new MediaStore(path.join(options.workDir, `store-${i}`));
+    await store.init();
+    const handDir = path.join(options.workDir, `hand-${i}`);
+    mkdirSync(handDir, { recursive: true });
+    // By hand first on odd runs (replaying the previous run's commands: they are deterministic),
+    // so a drifting machine load favours neither side.
+    if (previous && i % 2 === 1) {
+      await byHand(previous, handDir);
+      previous = await viaLoa(store);
+    } else {
+      previous = await viaLoa(store);
+      await byHand(previous, handDir);
+    }
   }
 
   const wall = median(loaWall) / 1000;
@@ -118,6 +139,7 @@ export const transcodeScenario: Scenario = async (options: ScenarioOptions) => {
   const notes = [
     `source: ${durationS} s of ${source.kind} (MP3 128 kb/s stereo 44.1 kHz); delivery ${settings.format} ${settings.bitrateKbps} kb/s mono, ${settings.target.i} LUFS`,
     `ffmpeg passes per job: ${passes} (measure, normalise+encode, loudness check${passes > 3 ? ', one correction' : ''})`,
+    `ffmpeg CPU per pass, by hand (first run): ${passCpu[0]?.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' + ') ?? 'n/a'}`,
     `medians of ${runs} run(s): Loa ${wall.toFixed(1)} s wall${cpu ? `, ${cpu.toFixed(1)} s ffmpeg CPU` : ''}; by hand ${(median(handWall) / 1000).toFixed(1)} s wall`,
     `machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (wall-clock figures suffer on a shared machine; CPU time less so)`,
   ];

@@ -30,6 +30,7 @@ type MediaConfig = Pick<
   | 'mediaMaxDurationS'
   | 'mediaFormat'
   | 'mediaBitrateKbps'
+  | 'mediaOpusComplexity'
   | 'mediaTargetLufs'
   | 'mediaTargetLra'
   | 'mediaTargetTruePeak'
@@ -42,6 +43,7 @@ export function transcodeSettingsFrom(config: MediaConfig): TranscodeSettings {
   return {
     format: config.mediaFormat,
     bitrateKbps: config.mediaBitrateKbps,
+    opusComplexity: config.mediaOpusComplexity,
     target: { i: config.mediaTargetLufs, lra: config.mediaTargetLra, tp: config.mediaTargetTruePeak },
     niceLevel: config.mediaTranscodeNice,
   };

@@ -12,6 +12,8 @@ import type { MediaStore } from './media-store.js';
 export interface TranscodeSettings {
   format: DeliveryFormatName;
   bitrateKbps: number;
+  /** libopus complexity 0–10 (Opus only). */
+  opusComplexity: number;
   target: LoudnessTarget;
   niceLevel: number;
 }
@@ -46,8 +48,8 @@ export class TranscodeError extends Error {
 }
 
 /** Identifies the output of a given original under given settings, so identical work is done once. */
-export function settingsKey(s: Pick<TranscodeSettings, 'format' | 'bitrateKbps' | 'target'>): string {
-  return `v1:${s.format}:${s.bitrateKbps}k:I${s.target.i}:LRA${s.target.lra}:TP${s.target.tp}`;
+export function settingsKey(s: Pick<TranscodeSettings, 'format' | 'bitrateKbps' | 'opusComplexity' | 'target'>): string {
+  return `v1:${s.format}:${s.bitrateKbps}k:c${s.format === 'opus' ? s.opusComplexity : '-'}:I${s.target.i}:LRA${s.target.lra}:TP${s.target.tp}`;
 }
 
 // Share of the whole job each pass takes (pass 2 also encodes; pass 3 is a quick decode), for one
@@ -67,7 +69,7 @@ export async function transcodeToStore(
   settings: TranscodeSettings,
   options: { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
 ): Promise<TranscodeResult> {
-  const format = deliveryFormat(settings.format, settings.bitrateKbps);
+  const format = deliveryFormat(settings.format, settings.bitrateKbps, settings.opusComplexity);
   const run = { niceLevel: settings.niceLevel, niceBinary: bin.nice, signal: options.signal };
   const report = (base: number, share: number) => (ms: number) => {
     if (inputDurationMs > 0) options.onProgress?.(Math.min(0.999, base + share * Math.min(1, ms / inputDurationMs)));
