@@ -68,8 +68,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export const transcodeScenario: Scenario = async (options: ScenarioOptions) => {
   const durationS = options.tiny ? 10 : Number(options.params.durationS ?? 600);
   const runs = options.tiny ? 1 : Number(options.params.runs ?? 3);
-  const bin = resolveMediaBinaries({ ffmpegPath: process.env.FFMPEG_PATH, ffprobePath: process.env.FFPROBE_PATH });
-  const settings = transcodeSettingsFrom(loadConfig({}));
+  // The pipeline as configured here (LOA_MEDIA_*, FFMPEG_PATH), as a controller would run it.
+  const config = loadConfig(process.env);
+  const bin = resolveMediaBinaries(config);
+  const settings = transcodeSettingsFrom(config);
   const source = await makeSource(bin.ffmpeg, options.workDir, durationS, options.log);
   options.log(`transcode: ${durationS} s of ${source.kind}, ${runs} run(s) each way`);
 

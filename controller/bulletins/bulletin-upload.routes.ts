@@ -40,10 +40,11 @@ export async function bulletinUploadRoutes(app: FastifyInstance): Promise<void> 
       return receiveAudioPart(this, part, ctx.media.store, limitBytes);
     },
   });
-  // A refused or failed upload keeps nothing: the work file goes when the answer is sent.
+  // An upload refused before its end was read: do not drain the rest, close the connection.
   app.addHook('onSend', async (request, reply) => {
     if (request.closeConnection) reply.header('connection', 'close');
   });
+  // A refused or failed upload keeps nothing: the work file goes when the answer is sent.
   const cleanup = async (request: FastifyRequest) => {
     await Promise.all((request.workFiles ?? []).map((f) => fs.rm(f, { force: true })));
   };

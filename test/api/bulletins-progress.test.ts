@@ -34,7 +34,7 @@ async function readEvents(res: Response): Promise<Array<{ event: string; data: a
 
 describe('processing progress', () => {
   it('streams progress events while the job runs and ends with done', async () => {
-    const file = await makeAudio(dir, 'programme.mp3', 'sine=f=400:d=60', ['-c:a', 'libmp3lame', '-b:a', '32k']);
+    const file = await makeAudio(dir, 'programme.mp3', 'sine=f=400:d=30', ['-c:a', 'libmp3lame', '-b:a', '32k']);
     const created = await upload(sys, file, { cookie: operator.cookie });
     expect(created.status).toBe(201);
     const res = await fetch(`${sys.httpUrl}/api/v1/bulletins/${created.body.id}/progress`, { headers: { cookie: operator.cookie } });

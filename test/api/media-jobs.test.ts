@@ -97,8 +97,8 @@ exec "${bin.ffmpeg}" "$@"
     const dataDir = tempDir();
     const env = { LOA_DATA_DIR: dataDir };
     const first = await startTestSystem(env);
-    // Three minutes of audio: long enough to be caught mid-job.
-    const file = await makeAudio(dir, 'programme.wav', 'sine=f=300:d=180:sample_rate=8000', ['-ac', '1']);
+    // Ninety seconds of audio: long enough to be caught mid-job.
+    const file = await makeAudio(dir, 'programme.wav', 'sine=f=300:d=90:sample_rate=8000', ['-ac', '1']);
     const admin = await first.adminCookie();
     const res = await upload(first, file, { cookie: admin });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -118,6 +118,6 @@ exec "${bin.ffmpeg}" "$@"
     systems.push(second);
     const finished = await waitForJob(second, await second.adminCookie(), res.body.id, 300_000);
     expect(finished.job).toMatchObject({ status: 'done', attempts: 2 });
-    expect(Math.abs(finished.asset.durationMs - 180_000)).toBeLessThan(500);
+    expect(Math.abs(finished.asset.durationMs - 90_000)).toBeLessThan(500);
   }, 400_000);
 });
