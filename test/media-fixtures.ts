@@ -1,7 +1,7 @@
 // Audio fixtures made by ffmpeg in the test (lavfi sources: no binary files in the repository),
 // and helpers to upload them, follow their processing and inspect what Loa delivered.
 import { execFile } from 'node:child_process';
-import { openAsBlob, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -69,22 +69,48 @@ export interface UploadOptions {
   url?: string;
 }
 
-/** multipart/form-data upload with the file streamed from disk. */
-export async function upload(sys: TestSystem, file: string, options: UploadOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const form = new FormData();
-    // A new bulletin needs a title; replacing audio (PUT) takes the file alone.
+/**
+ * multipart/form-data upload over a plain HTTP request. Not fetch: when Loa refuses an upload
+ * before reading it (not signed in, over the cap) it answers and closes the connection while the
+ * body is still being sent, and fetch reports that as a network error instead of the answer.
+ */
+export async function upload(sys: TestSystem, file: string, options: UploadOptions = {}): Promise<{ status: number; body: any }> {
+  // A new bulletin needs a title; replacing audio (PUT) takes the file alone.
   const fields = options.method === 'PUT' ? { ...options.fields } : { title: 'Thông báo lịch tiêm chủng', ...options.fields };
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('audio', await openAsBlob(file), options.filename ?? path.basename(file));
-  const headers: Record<string, string> = { ...options.headers };
+  const boundary = `loa-test-${Math.random().toString(36).slice(2)}`;
+  const filename = (options.filename ?? path.basename(file)).replace(/"/g, '%22');
+  const parts = Object.entries(fields).map(([k, v]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  const body = Buffer.concat([
+    ...parts,
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    readFileSync(file),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const headers: Record<string, string | number> = { ...options.headers, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length };
   if (options.cookie) headers.cookie = options.cookie;
-  const res = await fetch(`${sys.httpUrl}${options.url ?? '/api/v1/bulletins'}`, { method: options.method ?? 'POST', body: form, headers });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {}
-  return { status: res.status, body, headers: res.headers };
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = http.request(`${sys.httpUrl}${options.url ?? '/api/v1/bulletins'}`, { method: options.method ?? 'POST', headers });
+    req.on('response', (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () => {
+        let parsed: unknown = text;
+        try {
+          parsed = text ? JSON.parse(text) : null;
+        } catch {}
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end(body);
+  });
 }
 
 /** Polls the bulletin until its processing job has finished (done or failed). */
@@ -100,36 +126,3 @@ export async function waitForJob(sys: TestSystem, cookie: string, id: number, ti
 }
 
 export const basicAuth = (deviceId: string, secret: string) => `Basic ${Buffer.from(`${deviceId}:${secret}`).toString('base64')}`;
-
-/**
- * A multipart upload over a plain socket that keeps the answer even when the server closes the
- * connection before the body is sent (fetch reports that as a network error).
- */
-export async function rawUpload(sys: TestSystem, file: string, cookie: string): Promise<{ status: number; body: any }> {
-  const boundary = 'loa-raw-boundary';
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nTệp lớn\r\n--${boundary}\r\nContent-Disposition: form-data; name="audio"; filename="${path.basename(file)}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-    readFileSync(file),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = http.request(`${sys.httpUrl}/api/v1/bulletins`, {
-      method: 'POST',
-      headers: { cookie, 'accept-language': 'en', 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length },
-    });
-    req.on('response', (res) => {
-      answered = true;
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => {
-        text += c;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', (err) => {
-      if (!answered) reject(err);
-    });
-    req.end(body);
-  });
-}

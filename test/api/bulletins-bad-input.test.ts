@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync,
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpeg, makeAudio, rawUpload, SPEECH_LIKE, upload, waitForJob } from '../media-fixtures.js';
+import { ffmpeg, makeAudio, SPEECH_LIKE, upload, waitForJob } from '../media-fixtures.js';
 import { startTestSystem, type TestSystem } from '../system.js';
 
 let sys: TestSystem;
@@ -97,7 +97,7 @@ describe('bad uploads', () => {
     const big = await makeAudio(dir, 'big.wav', 'sine=f=300:d=40', ['-ar', '44100', '-ac', '2']);
     expect(statSync(big).size).toBeGreaterThan(MAX_UPLOAD_MB * 1_048_576 * 3);
     const before = bulletinCount();
-    const res = await rawUpload(sys, big, operator.cookie);
+    const res = await upload(sys, big, { cookie: operator.cookie, headers: { 'accept-language': 'en' } });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ code: 'media_too_large', message: 'The file is larger than the 1 MB limit; the upload was stopped.' });
     expect(bulletinCount()).toBe(before);
