@@ -114,7 +114,7 @@ export async function upload(sys: TestSystem, file: string, options: UploadOptio
 }
 
 /** Polls the bulletin until its processing job has finished (done or failed). */
-export async function waitForJob(sys: TestSystem, cookie: string, id: number, timeout = 120_000): Promise<any> {
+export async function waitForJob(sys: TestSystem, cookie: string, id: number, timeout = 200_000): Promise<any> {
   return vi.waitFor(
     async () => {
       const res = await sys.http('GET', `/api/v1/bulletins/${id}`, { cookie });

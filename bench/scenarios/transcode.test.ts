@@ -22,5 +22,5 @@ describe('transcode benchmark (tiny)', () => {
     expect(result.figures[0]!.target).toBe('≥ 15');
     expect(result.figures[2]!.target).toBe('≤ 1.05');
     expect(result.notes.length).toBeGreaterThan(0);
-  }, 120_000);
+  }, 240_000);
 });

@@ -4,11 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getPlayableBulletin } from '../../controller/bulletins/playable.js';
 import { AppError } from '../../controller/errors.js';
 import { makeAudio, upload, waitForJob } from '../media-fixtures.js';
 import { startTestSystem, type TestSystem } from '../system.js';
+
+// Real ffmpeg jobs on a 2-core machine shared with other work: allow minutes, not seconds.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
 type User = Awaited<ReturnType<TestSystem['createUser']>>;
 let sys: TestSystem;

@@ -6,9 +6,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { integratedLoudness, makeAudio, waitForJob } from '../media-fixtures.js';
 import { startTestSystem, type TestSystem } from '../system.js';
+
+// Real ffmpeg jobs on a 2-core machine shared with other work: allow minutes, not seconds.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
 const TEXT = 'Thông báo của Ủy ban nhân dân xã Bằng Thành. Sáng mai, từ bảy giờ, trạm y tế xã tổ chức tiêm chủng cho trẻ em dưới năm tuổi. Đề nghị các gia đình đưa trẻ đến đúng giờ.';
 const en = { 'accept-language': 'en' };

@@ -4,9 +4,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { basicAuth, makeAudio, SPEECH_LIKE, upload, waitForJob } from '../media-fixtures.js';
 import { startTestSystem, type TestSystem } from '../system.js';
+
+// Real ffmpeg jobs on a 2-core machine shared with other work: allow minutes, not seconds.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
 let sys: TestSystem;
 let dir: string;

@@ -9,6 +9,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bin, makeAudio, SPEECH_LIKE, upload, waitForJob } from '../media-fixtures.js';
 import { startTestSystem, type TestSystem } from '../system.js';
 
+// Real ffmpeg jobs on a 2-core machine shared with other work: allow minutes, not seconds.
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+
 const dirs: string[] = [];
 const systems: TestSystem[] = [];
 afterEach(async () => {
