@@ -1,12 +1,14 @@
 // The agent: the daemon on each loudspeaker cluster. It owns the parts and their order —
-// link first (so modules can publish), then the heartbeat, then plugged-in modules; stopping in
-// reverse, the link last so it can say `shutdown`. Playback (manifest cache, scheduler, players,
-// outbox) plugs in later as AgentModules with start()/stop().
+// playback first (outbox, manifest, media cache, engine, commands, clock offset:
+// playback/playback.ts; its handlers must exist before the first message arrives), then the
+// link, the heartbeat and plugged-in modules; stopping in reverse, the link last so it can say
+// `shutdown`.
 import { type Logger, silentLogger } from '../platform/logger.js';
 import { type Clock, type Random, systemClock } from './clock.js';
 import type { AgentConfig } from './config.js';
 import { DeviceState } from './device-state.js';
 import { Link, type LinkOptions } from './link.js';
+import { Playback, type PlaybackDeps } from './playback/playback.js';
 import { Telemetry, type TelemetryProviders } from './telemetry.js';
 import { agentVersion } from './version.js';
 
@@ -30,14 +32,21 @@ export interface AgentDeps {
   /** Override the reconnect policies or timing (tests; the defaults suit a fleet). */
   link?: Pick<LinkOptions, 'backoff' | 'refusedBackoff' | 'stableAfterMs' | 'stopTimeoutMs' | 'keepaliveS' | 'connectTimeoutMs'>;
   telemetry?: Partial<TelemetryProviders>;
+  /** Playback options (tests, benchmarks), or false for an agent without playback (link tests). */
+  playback?: PlaybackDeps | false;
 }
+
+export type StopReason = 'shutdown' | 'restart';
 
 export class Agent {
   readonly state: DeviceState;
   readonly link: Link;
   readonly telemetry: Telemetry;
   readonly version: string;
+  /** Undefined only when built with `playback: false`. */
+  readonly playback: Playback | undefined;
   private readonly log: Logger;
+  private readonly restartListeners = new Set<() => void>();
   private readonly modules: AgentModule[] = [];
   private readonly started: AgentModule[] = [];
   private starting: Promise<void> | undefined;
@@ -73,6 +82,35 @@ export class Agent {
       ...(deps.random ? { random: deps.random } : {}),
       ...(deps.telemetry ? { providers: deps.telemetry } : {}),
     });
+    this.playback =
+      deps.playback === false
+        ? undefined
+        : new Playback(
+            {
+              config,
+              state: this.state,
+              link: this.link,
+              telemetry: this.telemetry,
+              version: this.version,
+              logger,
+              clock,
+              ...(deps.random ? { random: deps.random } : {}),
+              requestRestart: () => this.requestRestart(),
+            },
+            deps.playback,
+          );
+  }
+
+  /** The `restart` command asks for the process to end and be started again (systemd does that). */
+  onRestartRequested(listener: () => void): () => void {
+    this.restartListeners.add(listener);
+    return () => this.restartListeners.delete(listener);
+  }
+
+  requestRestart(): void {
+    this.log.info('restart requested');
+    if (this.restartListeners.size === 0) void this.stop('restart');
+    for (const listener of this.restartListeners) listener();
   }
 
   /** Adds a module, started after the built-in parts (in the order added). Only before start(). */
@@ -88,9 +126,9 @@ export class Agent {
     return this.starting;
   }
 
-  /** Stops modules (reverse order), the heartbeat, then the link, which says `shutdown`. Idempotent. */
-  stop(): Promise<void> {
-    this.stopping ??= this.stopParts();
+  /** Stops modules (reverse order), playback, the heartbeat, then the link, which says `shutdown` (or `restart`). Idempotent. */
+  stop(reason: StopReason = 'shutdown'): Promise<void> {
+    this.stopping ??= this.stopParts(reason);
     return this.stopping;
   }
 
@@ -104,6 +142,14 @@ export class Agent {
         this.link.publishOnline().catch((err) => this.log.warn({ err }, 'could not republish the state'));
       }
     });
+    if (this.playback) {
+      // Before the link: its handlers must be in place when the broker delivers the retained
+      // manifest and the commands queued in our session, right after we subscribe. It needs
+      // nothing from the network (the cluster plays offline), so this delays the connect by
+      // only a few disk reads.
+      await this.playback.start();
+      this.started.push(this.playback);
+    }
     this.link.start();
     this.telemetry.start();
     for (const module of this.modules) {
@@ -114,19 +160,20 @@ export class Agent {
     }
   }
 
-  private async stopParts(): Promise<void> {
+  private async stopParts(reason: StopReason): Promise<void> {
     await this.starting?.catch(() => undefined);
-    this.log.info('agent stopping');
+    this.log.info({ reason }, 'agent stopping');
     for (const module of [...this.started].reverse()) {
       try {
-        await module.stop();
+        if (module === this.playback) await this.playback.stop(reason === 'restart' ? 'restart' : 'agent_stopped');
+        else await module.stop();
       } catch (err) {
         this.log.error({ err, part: module.name }, 'module failed to stop');
       }
     }
     this.telemetry.stop();
     this.unwatch?.();
-    await this.link.stop();
+    await this.link.stop(reason);
     this.log.info('agent stopped');
   }
 }

@@ -41,9 +41,20 @@ const emptyDrops = (): Record<DropReason, number> => ({
 
 type AnyHandler = (payload: unknown, meta: InboundMeta) => void | Promise<void>;
 
+/** A message on one of our topics that did not fit the contract (the manifest module reports those). */
+export interface InboundDrop {
+  /** Known when the topic was ours and only the payload was wrong. */
+  kind?: InboundKind;
+  reason: DropReason;
+  detail: string;
+  topic: string;
+}
+export type DropListener = (drop: InboundDrop) => void;
+
 export class InboundRouter {
   readonly stats: InboundStats = { received: 0, dropped: emptyDrops(), handlerErrors: 0 };
   private readonly handlers = new Map<InboundKind, Set<AnyHandler>>(INBOUND_KINDS.map((k) => [k, new Set()]));
+  private readonly dropListeners = new Set<DropListener>();
 
   constructor(
     private readonly deviceId: string,
@@ -56,6 +67,12 @@ export class InboundRouter {
     const set = this.handlers.get(kind)!;
     set.add(handler as AnyHandler);
     return () => set.delete(handler as AnyHandler);
+  }
+
+  /** Called for every dropped message, after it was counted. Returns a function that removes it. */
+  onDrop(listener: DropListener): () => void {
+    this.dropListeners.add(listener);
+    return () => this.dropListeners.delete(listener);
   }
 
   route(topic: string, payload: Buffer, retained: boolean): void {
@@ -75,11 +92,11 @@ export class InboundRouter {
     }
     const decoded = decode(kind, payload);
     if (!decoded.ok) {
-      this.drop(decoded.error.reason, topic, decoded.error.detail);
+      this.drop(decoded.error.reason, topic, decoded.error.detail, kind);
       return;
     }
     if (kind === 'manifest' && (decoded.value as PayloadOf<'manifest'>).deviceId !== this.deviceId) {
-      this.drop('not_for_us', topic, 'manifest for another device');
+      this.drop('not_for_us', topic, 'manifest for another device', kind);
       return;
     }
     this.log.debug({ topic, kind, payload: decoded.value }, 'message received');
@@ -119,8 +136,15 @@ export class InboundRouter {
     }
   }
 
-  private drop(reason: DropReason, topic: string, detail: string): void {
+  private drop(reason: DropReason, topic: string, detail: string, kind?: InboundKind): void {
     this.stats.dropped[reason]++;
     this.log.warn({ topic, reason, detail }, 'message dropped');
+    for (const listener of this.dropListeners) {
+      try {
+        listener({ ...(kind ? { kind } : {}), reason, detail, topic });
+      } catch (err) {
+        this.log.error({ err, topic }, 'drop listener failed');
+      }
+    }
   }
 }

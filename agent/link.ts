@@ -11,7 +11,7 @@ import { topics } from '../shared/topics.js';
 import type { BackoffPolicy } from './backoff.js';
 import { type Clock, type Random, systemClock, withTimeout } from './clock.js';
 import type { AgentConfig } from './config.js';
-import { type InboundHandler, type InboundKind, InboundRouter, type InboundStats } from './inbound.js';
+import { type DropListener, type InboundHandler, type InboundKind, InboundRouter, type InboundStats } from './inbound.js';
 import { Reconnector } from './reconnect.js';
 import { CONNACK_REFUSALS, encodeChecked, OUTBOUND, type OutboundKind, outboundTopic } from './wire.js';
 
@@ -83,6 +83,11 @@ export class Link {
     return this.router.handle(kind, handler);
   }
 
+  /** Called for every inbound message dropped as not fitting the contract. */
+  onInvalid(listener: DropListener): () => void {
+    return this.router.onDrop(listener);
+  }
+
   /** Called after every (re)connect, once subscribed and the online state is acknowledged. */
   onConnect(listener: ConnectListener): () => void {
     this.connectListeners.add(listener);
@@ -139,20 +144,23 @@ export class Link {
     return this.publish('state', this.stateOnline());
   }
 
-  /** Says `shutdown` (retained), waits for the broker to acknowledge it, and closes. Idempotent. */
-  stop(): Promise<void> {
-    this.stopping ??= this.shutdown();
+  /**
+   * Says `shutdown` (or `restart`, when the process is about to be started again) retained,
+   * waits for the broker to acknowledge it, and closes. Idempotent.
+   */
+  stop(reason: 'shutdown' | 'restart' = 'shutdown'): Promise<void> {
+    this.stopping ??= this.shutdown(reason);
     return this.stopping;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(reason: 'shutdown' | 'restart'): Promise<void> {
     this.reconnector.cancel();
     const client = this.client;
     if (!client) return;
     const timeoutMs = this.options.stopTimeoutMs ?? 5_000;
     let said = false;
     if (this.online) {
-      const goodbye: StatePayload = { v: PAYLOAD_VERSION, ts: this.clock.now(), session: this.session, online: false, reason: 'shutdown' };
+      const goodbye: StatePayload = { v: PAYLOAD_VERSION, ts: this.clock.now(), session: this.session, online: false, reason };
       try {
         await withTimeout(this.clock, this.send(client, 'state', goodbye), timeoutMs, 'shutdown state not acknowledged');
         said = true;

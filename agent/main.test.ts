@@ -5,10 +5,11 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../platform/logger.js';
 import { PACKAGE_ROOT } from '../platform/paths.js';
+import { encode } from '../shared/decode.js';
 import { topics } from '../shared/topics.js';
 import type { Agent } from './agent.js';
-import { EXIT_CONFIG, EXIT_OK, runAgent } from './main.js';
-import { CONTROLLER, on, startTestBroker, type TestBroker } from './test-support.js';
+import { EXIT_CONFIG, EXIT_OK, EXIT_RESTART, runAgent } from './main.js';
+import { CONTROLLER, connectController, on, startTestBroker, type TestBroker } from './test-support.js';
 
 const DEVICE = 'cluster-main-1';
 const SECRET = 'device-secret-0123456789';
@@ -67,6 +68,18 @@ describe('runAgent', () => {
     await broker.published.next(on(topics.state(DEVICE), { online: true }));
     controller.abort();
     await expect(exit).resolves.toBe(EXIT_OK);
+  });
+
+  it('exits with EX_TEMPFAIL after answering a restart command, saying "restart" as it goes', async () => {
+    const exit = runAgent(writeConfig(goodConfig()), { logger: silentLogger, handleSignals: false });
+    await broker.published.next(on(topics.state(DEVICE), { online: true }));
+    const ctl = await connectController(broker.url, [topics.cmdResult(DEVICE)]);
+    const now = Date.now();
+    await ctl.client.publishAsync(topics.cmd(DEVICE), encode('cmd', { v: 1, ts: now, id: 'r1', op: 'restart', params: {}, expiresAt: now + 60_000 }), { qos: 1 });
+    await expect(exit).resolves.toBe(EXIT_RESTART);
+    expect(ctl.messages.map((m) => JSON.parse(m.payload.toString()))).toEqual([expect.objectContaining({ id: 'r1', status: 'ok' })]);
+    expect(broker.published.messages.some(on(topics.state(DEVICE), { online: false, reason: 'restart' }))).toBe(true);
+    await ctl.close();
   });
 
   it('exits with EX_CONFIG and logs every problem when the config is wrong', async () => {

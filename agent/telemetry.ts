@@ -13,7 +13,7 @@ type Reading<T> = () => T | Promise<T>;
 /**
  * Pluggable readings. Later modules provide them with `telemetry.provide(...)`:
  * - cacheBytes: the media cache (playback phase) — 0 until then.
- * - clockOffsetMs: local clock minus a reference (NTP/chrony or the controller's Date header) — null until then.
+ * - clockOffsetMs: the controller's clock minus ours, NTP-style (playback/clock-offset.ts; positive = the cluster is behind) — null until measured.
  * - signalDbm: 4G signal strength from the modem (e.g. `mmcli -m 0 --signal-get`), -200..0 — null unless a
  *   provider is plugged in; many clusters are on Ethernet or a modem we cannot query.
  * - diskFreeBytes: free bytes for the agent on the filesystem of dataDir (statfs); null if unavailable.

@@ -1,18 +1,22 @@
 // The `loa` command. Every subcommand has --help; configuration comes from LOA_* variables
 // (and a .env file in the working directory), documented in README.md and .env.example.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ROLES, type Role } from '../controller/db/schema/accounts.js';
-import { deviceAdd, deviceList, deviceRotateSecret, migrateCommand, seedCommand, userAdd } from './admin.js';
 import { run } from './runtime.js';
-import { startAll, startBroker, startController } from './serve.js';
+
+// Each command loads only what it needs: on a loudspeaker cluster `loa agent` must not pay for
+// the controller, the broker and the database (memory is the agent's tightest budget).
+const serve = () => import('./serve.js');
+const admin = () => import('./admin.js');
+const ROLES = ['province_admin', 'district_staff', 'commune_operator', 'commune_approver', 'viewer'] as const;
+type Role = (typeof ROLES)[number];
 
 const program = new Command('loa')
   .description('Loa — control plane for smart commune radio stations (Circular 39/2020/TT-BTTTT).\nConfiguration: LOA_* environment variables, see README.md and .env.example.')
   .showHelpAfterError();
 
-program.command('start').description('run the broker and the controller in one process (what `npm start` runs)').action(() => run(startAll));
-program.command('broker').description('run the MQTT broker alone; it checks credentials with the controller at LOA_CONTROLLER_URL').action(() => run(startBroker));
-program.command('controller').description('run the controller alone; it connects to the broker at LOA_MQTT_URL').action(() => run(startController));
+program.command('start').description('run the broker and the controller in one process (what `npm start` runs)').action(() => run(async () => (await serve()).startAll()));
+program.command('broker').description('run the MQTT broker alone; it checks credentials with the controller at LOA_CONTROLLER_URL').action(() => run(async () => (await serve()).startBroker()));
+program.command('controller').description('run the controller alone; it connects to the broker at LOA_MQTT_URL').action(() => run(async () => (await serve()).startController()));
 program
   .command('agent')
   .description('run the agent of one loudspeaker cluster')
@@ -33,19 +37,19 @@ device
   .option('--lat <degrees>', 'latitude')
   .option('--lon <degrees>', 'longitude')
   .option('--json', 'print {"deviceId", "secret", "agentConfig"} as JSON (save agentConfig as the agent config file)')
-  .action((options) => run(() => deviceAdd(options)));
+  .action((options) => run(async () => (await admin()).deviceAdd(options)));
 device
   .command('list')
   .description('list clusters with their online state')
   .option('--commune <code>', 'only this area (commune, district or province code)')
   .option('--json', 'print JSON')
-  .action((options) => run(() => deviceList(options)));
+  .action((options) => run(async () => (await admin()).deviceList(options)));
 device
   .command('rotate-secret')
   .description('issue a new secret for a cluster (the old one stops working)')
   .argument('<id>', 'device id')
   .option('--json', 'print {"deviceId", "secret", "agentConfig"} as JSON')
-  .action((id: string, options) => run(() => deviceRotateSecret(id, options)));
+  .action((id: string, options) => run(async () => (await admin()).deviceRotateSecret(id, options)));
 
 const user = program.command('user').description('manage staff accounts');
 user
@@ -60,9 +64,9 @@ user
     return v;
   })
   .option('--display-name <name>', 'name shown in the console')
-  .action((options: { username: string; role: Role; scope: string; displayName?: string }) => run(() => userAdd(options)));
+  .action((options: { username: string; role: Role; scope: string; displayName?: string }) => run(async () => (await admin()).userAdd(options)));
 
-program.command('migrate').description('apply database migrations (also done at every start)').action(() => run(migrateCommand));
-program.command('seed').description('load the Bắc Kạn registry (idempotent; never overwrites edited stations)').action(() => run(seedCommand));
+program.command('migrate').description('apply database migrations (also done at every start)').action(() => run(async () => (await admin()).migrateCommand()));
+program.command('seed').description('load the Bắc Kạn registry (idempotent; never overwrites edited stations)').action(() => run(async () => (await admin()).seedCommand()));
 
 await program.parseAsync(process.argv);
