@@ -9,6 +9,9 @@ import { authRoutes } from './accounts/auth.routes.js';
 import { tokenRoutes } from './accounts/tokens.routes.js';
 import { userRoutes } from './accounts/users.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { bulletinUploadRoutes } from './bulletins/bulletin-upload.routes.js';
+import { bulletinRoutes } from './bulletins/bulletins.routes.js';
+import { progressRoutes } from './bulletins/progress.routes.js';
 import type { ControllerContext } from './context.js';
 import { deviceRoutes } from './devices/devices.routes.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -19,6 +22,8 @@ import { mqttAuthRoutes } from './mqtt/mqtt-auth.routes.js';
 import { registryRoutes } from './registry/registry.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { consoleRoutes } from './ui/console.routes.js';
+import { mediaRoutes } from './media/media.routes.js';
+import { ttsRoutes } from './tts/tts.routes.js';
 
 export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -65,5 +70,10 @@ export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance>
   await app.register(reportRoutes);
   await app.register(liveRoutes);
   await app.register(consoleRoutes);
+  await app.register(bulletinRoutes);
+  await app.register(bulletinUploadRoutes);
+  await app.register(progressRoutes);
+  await app.register(ttsRoutes);
+  await app.register(mediaRoutes);
   return app;
 }

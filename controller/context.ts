@@ -9,10 +9,14 @@ import { LoginThrottle } from './accounts/login-throttle.js';
 import { SessionStore } from './accounts/sessions.js';
 import { UserService } from './accounts/users.service.js';
 import { AuditService } from './audit/audit.service.js';
+import { bulletinMediaSource } from './bulletins/bulletin-media-refs.js';
+import { BulletinService } from './bulletins/bulletins.service.js';
 import type { LoaDatabase } from './db/client.js';
 import { DeviceCredentials } from './devices/credentials.js';
 import { DeviceService } from './devices/devices.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { MediaReferences } from './media/media-refs.js';
+import { MediaService } from './media/media.service.js';
 import { Metrics } from './metrics.js';
 import { ControllerMqtt } from './mqtt/link.js';
 import { AdminUnitIndex } from './registry/admin-units.js';
@@ -21,6 +25,7 @@ import { HeartbeatWriter } from './telemetry/heartbeat-writer.js';
 import { PresenceService } from './telemetry/presence.js';
 import { TelemetryRollup } from './telemetry/rollup.js';
 import { UptimeCalculator } from './telemetry/uptime.js';
+import { createTtsProvider, TtsService } from './tts/tts.service.js';
 
 /** What the in-process broker reports, when there is one (loa start). */
 export interface BrokerStatsSource {
@@ -50,6 +55,11 @@ export interface ControllerContext {
   live: LiveHub;
   serviceAccount: ServiceAccount;
   broker: BrokerStatsSource | null;
+  /** Who still needs which audio file; which cluster may fetch which (media-refs.ts). */
+  mediaRefs: MediaReferences;
+  media: MediaService;
+  bulletins: BulletinService;
+  tts: TtsService;
 }
 
 declare module 'fastify' {
@@ -81,6 +91,9 @@ export function createContext(options: {
   const heartbeats = new HeartbeatWriter(database.sqlite, metrics, logger.child({ module: 'ingest' }));
   heartbeats.onCommitted = (seen) => presence.onSeen(seen);
   const devices = new DeviceService(database, units, credentials, config, clock, (id) => presence.addDevice(id));
+  const mediaRefs = new MediaReferences();
+  mediaRefs.register(bulletinMediaSource(database, units));
+  const media = new MediaService(config, database, mediaRefs, logger, clock);
   return {
     config,
     logger,
@@ -109,6 +122,10 @@ export function createContext(options: {
     live: new LiveHub(presence, devices.repo, units, logger.child({ module: 'live' }), config.liveKeepAliveS * 1000),
     serviceAccount,
     broker: null,
+    mediaRefs,
+    media,
+    bulletins: new BulletinService(database, units, media, clock),
+    tts: new TtsService(createTtsProvider(config, media.store), config.ttsVoice, media.store),
   };
 }
 
