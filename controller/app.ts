@@ -13,6 +13,9 @@ import { commandRoutes } from './broadcasts/commands.routes.js';
 import { emergencyRoutes } from './broadcasts/emergency.routes.js';
 import { groupRoutes } from './broadcasts/groups.routes.js';
 import { resultRoutes } from './broadcasts/results.routes.js';
+import { bulletinUploadRoutes } from './bulletins/bulletin-upload.routes.js';
+import { bulletinRoutes } from './bulletins/bulletins.routes.js';
+import { progressRoutes } from './bulletins/progress.routes.js';
 import type { ControllerContext } from './context.js';
 import { deviceRoutes } from './devices/devices.routes.js';
 import { healthRoutes } from './health/health.routes.js';
@@ -24,6 +27,8 @@ import { registryRoutes } from './registry/registry.routes.js';
 import { scheduleRoutes } from './schedules/schedules.routes.js';
 import { reportRoutes } from './reports/reports.routes.js';
 import { consoleRoutes } from './ui/console.routes.js';
+import { mediaRoutes } from './media/media.routes.js';
+import { ttsRoutes } from './tts/tts.routes.js';
 
 export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
@@ -75,5 +80,10 @@ export async function buildApp(ctx: ControllerContext): Promise<FastifyInstance>
   await app.register(reportRoutes);
   await app.register(liveRoutes);
   await app.register(consoleRoutes);
+  await app.register(bulletinRoutes);
+  await app.register(bulletinUploadRoutes);
+  await app.register(progressRoutes);
+  await app.register(ttsRoutes);
+  await app.register(mediaRoutes);
   return app;
 }

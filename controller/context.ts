@@ -10,19 +10,24 @@ import { SessionStore } from './accounts/sessions.js';
 import { UserService } from './accounts/users.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { type Broadcasts, createBroadcasts } from './broadcasts/broadcasts.js';
+import { bulletinMediaSource } from './bulletins/bulletin-media-refs.js';
+import { BulletinService } from './bulletins/bulletins.service.js';
 import type { LoaDatabase } from './db/client.js';
 import { DeviceCredentials } from './devices/credentials.js';
 import { DeviceService } from './devices/devices.service.js';
 import { LiveHub } from './live/live-hub.js';
+import { MediaReferences } from './media/media-refs.js';
+import { MediaService } from './media/media.service.js';
 import { Metrics } from './metrics.js';
 import { ControllerMqtt } from './mqtt/link.js';
 import { AdminUnitIndex } from './registry/admin-units.js';
-import { getPlayableBulletin } from './schedules/playable-standin.js';
+import { getPlayableBulletin } from './bulletins/playable.js';
 import type { ServiceAccount } from './security/service-account.js';
 import { HeartbeatWriter } from './telemetry/heartbeat-writer.js';
 import { PresenceService } from './telemetry/presence.js';
 import { TelemetryRollup } from './telemetry/rollup.js';
 import { UptimeCalculator } from './telemetry/uptime.js';
+import { createTtsProvider, TtsService } from './tts/tts.service.js';
 
 /** What the in-process broker reports, when there is one (loa start). */
 export interface BrokerStatsSource {
@@ -53,6 +58,11 @@ export interface ControllerContext {
   serviceAccount: ServiceAccount;
   broker: BrokerStatsSource | null;
   broadcasts: Broadcasts;
+  /** Who still needs which audio file; which cluster may fetch which (media-refs.ts). */
+  mediaRefs: MediaReferences;
+  media: MediaService;
+  bulletins: BulletinService;
+  tts: TtsService;
 }
 
 declare module 'fastify' {
@@ -88,6 +98,9 @@ export function createContext(options: {
     // A new cluster gets its manifest (retained) at once, so it has it on its first connect.
     broadcasts.manifests.markDirty([id]);
   });
+  const mediaRefs = new MediaReferences();
+  mediaRefs.register(bulletinMediaSource(database, units));
+  const media = new MediaService(config, database, mediaRefs, logger, clock);
   const mqtt = new ControllerMqtt({
     url: config.mqttUrl,
     username: serviceAccount.username,
@@ -98,6 +111,8 @@ export function createContext(options: {
   // The bulletin lookup needs the finished context; it is only called after createContext returns.
   let ctx: ControllerContext | undefined;
   const broadcasts = createBroadcasts({ sqlite: database.sqlite, config, units, mqtt, metrics, logger, clock, playable: (id) => getPlayableBulletin(ctx!, id) });
+  // Manifests, pending commands and active emergencies keep their files and let clusters fetch them.
+  mediaRefs.register(broadcasts.mediaRefs);
   ctx = {
     config,
     logger,
@@ -121,6 +136,10 @@ export function createContext(options: {
     serviceAccount,
     broker: null,
     broadcasts,
+    mediaRefs,
+    media,
+    bulletins: new BulletinService(database, units, media, clock),
+    tts: new TtsService(createTtsProvider(config, media.store), config.ttsVoice, media.store),
   };
   return ctx;
 }

@@ -41,6 +41,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
   const jobs = new JobRunner(logger.child({ module: 'jobs' }), config.timezone);
   registerTelemetryJobs(ctx, jobs);
   const broadcasts = wireBroadcasts(ctx, jobs);
+  registerMediaJobs(ctx, jobs);
 
   let app: FastifyInstance | null = null;
   let started = false;
@@ -67,6 +68,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
       ctx.mqtt.on('state', (deviceId, payload, receivedAt) => ctx.presence.onState(deviceId, payload, receivedAt));
       broadcasts.start();
       await ctx.mqtt.start(options.mqttUrl);
+      await ctx.media.start();
       jobs.start();
       started = true;
       logger.info({ httpPort, url: config.publicUrl }, 'controller started');
@@ -75,6 +77,8 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
     async stop() {
       await jobs.stop();
       ctx.live.stop();
+      // Kills running ffmpeg children; their jobs go back to the queue for the next start.
+      await ctx.media.stop();
       if (started) {
         ctx.heartbeats.flush();
         await broadcasts.stop();
@@ -100,5 +104,12 @@ function registerTelemetryJobs(ctx: ControllerContext, jobs: JobRunner): void {
   });
   jobs.add('session-purge', '41 * * * *', () => {
     ctx.sessions.purgeExpired();
+  });
+}
+
+function registerMediaJobs(ctx: ControllerContext, jobs: JobRunner): void {
+  // Unreferenced audio files past LOA_MEDIA_RETENTION_DAYS; files in use are never removed.
+  jobs.add('media-retention', '23 4 * * *', async () => {
+    await ctx.media.sweepRetention();
   });
 }

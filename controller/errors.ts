@@ -73,14 +73,103 @@ export const ERROR_CATALOGUE = {
   command_invalid: { status: 400, vi: 'Lệnh không hợp lệ: {detail}', en: 'Invalid command: {detail}' },
   emergency_not_found: { status: 404, vi: 'Không có buổi phát khẩn cấp {id}.', en: 'There is no emergency broadcast {id}.' },
   emergency_not_active: { status: 409, vi: 'Buổi phát khẩn cấp {id} đã kết thúc.', en: 'The emergency broadcast {id} has already ended.' },
-  // Stand-ins until the bulletins module lands (it owns these codes).
-  bulletin_not_found: { status: 404, vi: 'Không có bản tin {id}.', en: 'There is no bulletin {id}.' },
-  bulletin_not_approved: { status: 409, vi: 'Bản tin {id} chưa được duyệt, chưa thể phát.', en: 'Bulletin {id} is not approved and cannot be aired.' },
-  bulletin_not_ready: { status: 409, vi: 'Bản tin {id} chưa có tệp phát (đang xử lý hoặc lỗi).', en: 'Bulletin {id} has no delivery file yet (processing or failed).' },
 
   // ---- reports and the live stream (console) --------------------------------------
   report_period_invalid: { status: 400, vi: 'Kỳ báo cáo không hợp lệ: {reason}', en: 'Invalid report period: {reason}' },
   too_many_live_streams: { status: 429, vi: 'Đã mở quá nhiều luồng cập nhật trực tiếp ({max}); hãy đóng bớt thẻ trình duyệt.', en: 'Too many live update streams open ({max}); close some browser tabs.' },
+  // ---- bulletins, media and text-to-speech ----------------------------------------
+  bulletin_not_found: { status: 404, vi: 'Không có bản tin {id}.', en: 'There is no bulletin {id}.' },
+  bulletin_not_approved: {
+    status: 409,
+    vi: 'Bản tin {id} chưa được duyệt: chỉ bản tin đã duyệt mới được lên lịch phát.',
+    en: 'Bulletin {id} is not approved: only approved bulletins can be scheduled.',
+  },
+  bulletin_not_ready: {
+    status: 409,
+    vi: 'Bản tin {id} chưa có tệp phát (đang xử lý hoặc xử lý lỗi).',
+    en: 'Bulletin {id} has no delivery file yet (still processing, or processing failed).',
+  },
+  bulletin_audio_not_ready: {
+    status: 409,
+    vi: 'Âm thanh của bản tin {id} chưa xử lý xong ({state}); người duyệt cần nghe được trước.',
+    en: 'The audio of bulletin {id} is not ready ({state}); the approver must be able to listen first.',
+  },
+  bulletin_bad_transition: {
+    status: 409,
+    vi: 'Bản tin {id} đang ở trạng thái "{from}", không thể {action}.',
+    en: 'Bulletin {id} is "{from}"; it cannot be {action}.',
+  },
+  bulletin_locked: {
+    status: 409,
+    vi: 'Bản tin {id} đang ở trạng thái "{from}": chỉ sửa được bản nháp hoặc bản bị từ chối.',
+    en: 'Bulletin {id} is "{from}": only drafts and rejected bulletins can be edited.',
+  },
+  bulletin_reason_required: { status: 400, vi: 'Cần ghi lý do từ chối.', en: 'A reason is required to reject a bulletin.' },
+  bulletin_wrong_approver: {
+    status: 403,
+    vi: 'Bản tin của {owner} phải do {approver} duyệt.',
+    en: 'A bulletin of {owner} must be approved by {approver}.',
+  },
+  bulletin_approval_needs_person: {
+    status: 403,
+    vi: 'Việc duyệt bản tin phải do người có thẩm quyền đăng nhập thực hiện, không dùng mã truy cập API.',
+    en: 'Approval is a person\'s decision: sign in to approve; API tokens cannot approve.',
+  },
+  job_not_failed: { status: 409, vi: 'Bản tin {id} không có lượt xử lý lỗi nào để chạy lại.', en: 'Bulletin {id} has no failed processing job to retry.' },
+  media_file_missing: {
+    status: 400,
+    vi: 'Chưa có tệp âm thanh trong yêu cầu (trường "audio").',
+    en: 'The request carries no audio file (field "audio").',
+  },
+  media_empty: { status: 400, vi: 'Tệp "{name}" rỗng (0 byte).', en: 'The file "{name}" is empty (0 bytes).' },
+  media_too_large: {
+    status: 413,
+    vi: 'Tệp vượt quá giới hạn {limitMb} MB; đã dừng nhận.',
+    en: 'The file is larger than the {limitMb} MB limit; the upload was stopped.',
+  },
+  media_not_audio: {
+    status: 415,
+    vi: 'Tệp "{name}" không phải tệp âm thanh đọc được ({detail}).',
+    en: 'The file "{name}" is not an audio file ffmpeg can read ({detail}).',
+  },
+  media_no_audio_stream: {
+    status: 415,
+    vi: 'Tệp "{name}" không có luồng âm thanh (chỉ có: {streams}).',
+    en: 'The file "{name}" has no audio stream (it holds only: {streams}).',
+  },
+  media_truncated: {
+    status: 422,
+    vi: 'Tệp "{name}" bị cắt cụt tại {at} (đầu tệp ghi dài {declared}).',
+    en: 'The file "{name}" is cut short at {at} (its header says {declared}).',
+  },
+  media_undecodable: {
+    status: 422,
+    vi: 'Không giải mã được âm thanh trong tệp "{name}": {detail}',
+    en: 'The audio in "{name}" cannot be decoded: {detail}',
+  },
+  media_too_long: {
+    status: 422,
+    vi: 'Tệp "{name}" dài {duration}, vượt giới hạn {limit}.',
+    en: 'The file "{name}" lasts {duration}, over the {limit} limit.',
+  },
+  media_not_found: { status: 404, vi: 'Không có tệp âm thanh {sha256}.', en: 'There is no audio file {sha256}.' },
+  media_not_allowed: {
+    status: 403,
+    vi: 'Cụm loa {deviceId} không được tải tệp {sha256}.',
+    en: 'Cluster {deviceId} may not fetch the file {sha256}.',
+  },
+  range_not_satisfiable: {
+    status: 416,
+    vi: 'Khoảng byte yêu cầu không hợp lệ (tệp dài {size} byte).',
+    en: 'The requested byte range cannot be served (the file is {size} bytes).',
+  },
+  tts_unavailable: {
+    status: 503,
+    vi: 'Chưa cài bộ đọc văn bản {provider}: cài gói Debian "{package}" (apt-get install {package}) rồi thử lại.',
+    en: 'Text-to-speech ({provider}) is not installed: install the Debian package "{package}" (apt-get install {package}) and retry.',
+  },
+  tts_failed: { status: 502, vi: 'Bộ đọc văn bản {provider} báo lỗi: {detail}', en: 'The text-to-speech provider {provider} failed: {detail}' },
+  tts_voice_unknown: { status: 400, vi: 'Bộ đọc {provider} không có giọng "{voice}".', en: 'The provider {provider} has no voice "{voice}".' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -87,6 +87,25 @@ export const CONFIG_KEYS = {
   deviceDefaultVolume: key('LOA_DEVICE_DEFAULT_VOLUME', '80', int(0, 100), 'Volume (0-100) sent to clusters in their manifest config, used when an item sets none.'),
   ampPowerLeadS: key('LOA_AMP_POWER_LEAD_S', '3', int(0, 600), 'Seconds before playback that clusters switch their amplifier on (manifest config).'),
   agentCacheMaxMb: key('LOA_AGENT_CACHE_MAX_MB', '2048', int(16, 1_000_000), 'Media cache size limit sent to clusters in their manifest config (MB).'),
+  ffmpegPath: key('FFMPEG_PATH', undefined, str, 'ffmpeg binary for the media pipeline (default: the one shipped in @ffmpeg-installer/ffmpeg).'),
+  ffprobePath: key('FFPROBE_PATH', undefined, str, 'ffprobe binary for upload checks (default: the one shipped in @ffprobe-installer/ffprobe).'),
+  mediaMaxUploadMb: key('LOA_MEDIA_MAX_UPLOAD_MB', '200', int(1, 10_000), 'Largest audio upload, in MB; reading stops at the cap and the request gets 413.'),
+  mediaMaxDurationS: key('LOA_MEDIA_MAX_DURATION_S', '7200', int(1, 86_400), 'Longest bulletin accepted, in seconds (default 2 h).'),
+  mediaFormat: key('LOA_MEDIA_FORMAT', 'opus', oneOf('opus', 'mp3'), 'Delivery format of bulletins: opus (Ogg Opus, recommended for speech over weak 4G) or mp3.'),
+  mediaBitrateKbps: key('LOA_MEDIA_BITRATE_KBPS', '24', int(8, 320), 'Delivery bitrate in kb/s (mono). 24 suits Opus speech; use 48–64 with mp3.'),
+  mediaOpusComplexity: key('LOA_MEDIA_OPUS_COMPLEXITY', '5', int(0, 10), 'libopus encoder complexity 0–10: 5 halves the encoding cost of 10 with little audible difference on horn loudspeakers.'),
+  mediaTargetLufs: key('LOA_MEDIA_TARGET_LUFS', '-16', num(-40, -5), 'Integrated loudness every bulletin is normalised to (EBU R128 two-pass loudnorm), in LUFS.'),
+  mediaTargetLra: key('LOA_MEDIA_TARGET_LRA', '7', num(1, 20), 'Loudness range target for loudnorm, in LU (small: quiet passages stay audible outdoors).'),
+  mediaTargetTruePeak: key('LOA_MEDIA_TARGET_TRUE_PEAK', '-2', num(-9, 0), 'Maximum true peak after normalisation, in dBTP (headroom for the lossy encoder).'),
+  mediaTranscodeConcurrency: key('LOA_MEDIA_TRANSCODE_CONCURRENCY', '1', int(1, 64), 'Transcode jobs run at once (each is one low-priority ffmpeg process).'),
+  mediaTranscodeNice: key('LOA_MEDIA_TRANSCODE_NICE', '10', int(0, 19), 'Scheduling niceness of ffmpeg transcode processes (higher = lower priority).'),
+  mediaRetentionDays: key('LOA_MEDIA_RETENTION_DAYS', '30', int(0, 36_500), 'Days an audio file (delivery file or original) is kept after nothing references it any more.'),
+  ttsProvider: key('LOA_TTS_PROVIDER', 'espeak', oneOf('espeak', 'http'), 'Text-to-speech provider: espeak (offline, Debian package espeak-ng) or http (a commercial service, see docs/media.md).'),
+  ttsEspeakPath: key('LOA_TTS_ESPEAK_PATH', 'espeak-ng', str, 'espeak-ng binary (name on PATH or absolute path).'),
+  ttsVoice: key('LOA_TTS_VOICE', 'vi', str, 'Default text-to-speech voice (espeak-ng: vi, vi-vn-x-central, vi-vn-x-south).'),
+  ttsHttpUrl: key('LOA_TTS_HTTP_URL', undefined, url, 'Endpoint of the HTTP text-to-speech provider (LOA_TTS_PROVIDER=http).'),
+  ttsHttpToken: key('LOA_TTS_HTTP_TOKEN', undefined, str, 'Bearer token sent to the HTTP text-to-speech provider.'),
+  ttsHttpTimeoutS: key('LOA_TTS_HTTP_TIMEOUT_S', '60', int(1, 600), 'How long to wait for the HTTP text-to-speech provider, in seconds.'),
 } as const;
 
 type Keys = typeof CONFIG_KEYS;
@@ -127,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   if (raw.adminPassword !== undefined && String(raw.adminPassword).length < 12) {
     problems.push('LOA_ADMIN_PASSWORD: must be at least 12 characters');
+  }
+  if (raw.ttsProvider === 'http' && raw.ttsHttpUrl === undefined) {
+    problems.push('LOA_TTS_HTTP_URL must be set when LOA_TTS_PROVIDER=http');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

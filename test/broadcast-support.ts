@@ -3,6 +3,7 @@
 // real credentials: they subscribe to its manifest, commands, acks and area commands, and say
 // they are online like the agent does.
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import mqtt, { type MqttClient } from 'mqtt';
 import { vi } from 'vitest';
@@ -16,22 +17,34 @@ export function localAt(days: number, time: string): string {
   return `${DateTime.now().setZone(ZONE).plus({ days }).toISODate()}T${time}`;
 }
 
-export function seedBulletin(sys: TestSystem, options: { ownerAreaCode?: string; status?: string; durationMs?: number; title?: string; ready?: boolean } = {}): { id: number; sha256: string; durationMs: number } {
+/**
+ * An approved bulletin with a delivery file in the media store, inserted directly (fast; the
+ * bulletins tests cover upload, transcode and approval). `bytes` defaults to random content:
+ * the controller never decodes it; agents in end-to-end tests get real audio.
+ */
+export async function seedBulletin(
+  sys: TestSystem,
+  options: { ownerAreaCode?: string; status?: string; durationMs?: number; title?: string; ready?: boolean; bytes?: Buffer } = {},
+): Promise<{ id: number; sha256: string; durationMs: number }> {
   const sqlite = sys.ctx.database.sqlite;
-  const sha256 = randomBytes(32).toString('hex');
   const durationMs = options.durationMs ?? 60_000;
   const now = Date.now();
+  let sha256: string | null = null;
   if (options.ready !== false) {
+    const bytes = options.bytes ?? randomBytes(2048);
+    const temp = sys.ctx.media.store.tempPath('opus');
+    await writeFile(temp, bytes);
+    sha256 = (await sys.ctx.media.store.adoptDelivery(temp, 'opus')).sha256;
     sqlite
-      .prepare('INSERT INTO media_assets (sha256, format, codec, bitrate, channels, sample_rate, duration_ms, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(sha256, 'ogg', 'opus', 24_000, 1, 48_000, durationMs, Math.round(durationMs * 3), now);
+      .prepare('INSERT OR IGNORE INTO media_assets (sha256, format, codec, bitrate, channels, sample_rate, duration_ms, size_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(sha256, 'opus', 'opus', 24_000, 1, 48_000, durationMs, bytes.length, now);
   }
   const { lastInsertRowid } = sqlite
     .prepare(
       `INSERT INTO bulletins (title, language, priority_class, owner_area_code, source, status, asset_sha256, created_at, updated_at) VALUES (?, 'vi', 'normal', ?, 'upload', ?, ?, ?, ?)`,
     )
-    .run(options.title ?? 'Bản tin sáng', options.ownerAreaCode ?? '01858', options.status ?? 'approved', options.ready === false ? null : sha256, now, now);
-  return { id: Number(lastInsertRowid), sha256, durationMs };
+    .run(options.title ?? 'Bản tin sáng', options.ownerAreaCode ?? '01858', options.status ?? 'approved', sha256, now, now);
+  return { id: Number(lastInsertRowid), sha256: sha256 ?? '', durationMs };
 }
 
 export interface FakeAgent {

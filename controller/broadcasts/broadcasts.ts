@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { ControllerMqtt } from '../mqtt/link.js';
 import type { AdminUnitIndex } from '../registry/admin-units.js';
 import { OccurrenceService } from '../schedules/occurrences.service.js';
-import type { PlayableBulletin } from '../schedules/playable-standin.js';
+import type { PlayableBulletin } from '../bulletins/playable.js';
 import { PriorityOrderService } from '../schedules/priority-order.service.js';
 import { SchedulesRepo } from '../schedules/schedules.repo.js';
 import { ScheduleService } from '../schedules/schedules.service.js';

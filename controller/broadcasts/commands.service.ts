@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { CommandStatus } from '../db/schema/broadcasts.js';
 import { AppError } from '../errors.js';
 import type { ControllerMqtt } from '../mqtt/link.js';
-import type { PlayableBulletin } from '../schedules/playable-standin.js';
+import type { PlayableBulletin } from '../bulletins/playable.js';
 import type { ManifestService } from './manifests.service.js';
 
 export interface CommandRequest {

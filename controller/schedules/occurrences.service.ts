@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import type { Logger } from '../../platform/logger.js';
 import type { OccurrenceItem } from '../broadcasts/programme.js';
 import { AppError } from '../errors.js';
-import type { PlayableBulletin } from './playable-standin.js';
+import type { PlayableBulletin } from '../bulletins/playable.js';
 import type { ScheduleInput, ScheduleRecord, SchedulesRepo } from './schedules.repo.js';
 import { expandTiming } from './timing.js';
 

@@ -22,7 +22,7 @@ beforeAll(async () => {
   secretOf.set(device.deviceId, device.secret);
   agent = await fakeAgent(sys, device);
   // A programme, so the cluster has a manifest (sync re-sends it).
-  const bulletin = seedBulletin(sys, { ownerAreaCode: '01858' });
+  const bulletin = await seedBulletin(sys, { ownerAreaCode: '01858' });
   const at = `${new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)}T09:00`;
   const created = await sys.http('POST', '/api/v1/schedules', { cookie: operator.cookie, body: { title: 'Tin', timing: { kind: 'once', at }, bulletinIds: [bulletin.id], targets: { devices: [device.deviceId] } } });
   expect(created.status).toBe(201);
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('a command to a cluster', () => {
   it('is published on its cmd topic with id and expiry, and its result is stored and shown', async () => {
-    const bulletin = seedBulletin(sys, { ownerAreaCode: '01858', durationMs: 30_000 });
+    const bulletin = await seedBulletin(sys, { ownerAreaCode: '01858', durationMs: 30_000 });
     const res = await send(agent.deviceId, { op: 'play', bulletinId: bulletin.id, class: 'priority', volume: 90 });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'pending', op: 'play', sentCount: 1 });

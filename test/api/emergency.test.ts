@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe('an emergency broadcast', () => {
   it('is published once for the district and reaches every cluster in it, and no other', async () => {
-    const bulletin = seedBulletin(sys, { ownerAreaCode: '060', durationMs: 45_000, title: 'Cảnh báo lũ quét' });
+    const bulletin = await seedBulletin(sys, { ownerAreaCode: '060', durationMs: 45_000, title: 'Cảnh báo lũ quét' });
     const before = await sys.ctx.metrics.registry.getSingleMetricAsString('loa_mqtt_messages_out_total');
     const res = await send({ title: 'Cảnh báo lũ quét', areaCodes: ['060', '01858'], bulletinId: bulletin.id });
     expect(res.status).toBe(201);
@@ -125,7 +125,7 @@ describe('an emergency broadcast', () => {
     expect((await send({ title: 'x', areaCodes: ['01858'], stream: { url: 'https://a.vn', durationMs: 60_000 } }, op.cookie)).body.code).toBe('forbidden_role');
     expect((await send({ title: 'x', areaCodes: ['061'], stream: { url: 'https://a.vn', durationMs: 60_000 } })).body.code).toBe('forbidden_scope');
     expect((await send({ title: 'x', areaCodes: ['060'], stream: { url: 'udp://a.vn', durationMs: 60_000 } })).body.code).toBe('invalid_stream_url');
-    const draft = seedBulletin(sys, { ownerAreaCode: '060', status: 'draft' });
+    const draft = await seedBulletin(sys, { ownerAreaCode: '060', status: 'draft' });
     expect((await send({ title: 'x', areaCodes: ['060'], bulletinId: draft.id })).body.code).toBe('bulletin_not_approved');
     expect(outside.commands).toEqual([]);
   });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   district = await sys.createUser('district_staff', '060');
   a = await fakeAgent(sys, await sys.provision('01858'));
   b = await fakeAgent(sys, await sys.provision('01858'));
-  const bulletin = seedBulletin(sys, { ownerAreaCode: '01858', durationMs: 20_000 });
+  const bulletin = await seedBulletin(sys, { ownerAreaCode: '01858', durationMs: 20_000 });
   const res = await sys.http('POST', '/api/v1/schedules', { cookie: operator.cookie, body: { title: 'Tin trưa', timing: { kind: 'once', at: soon(3) }, bulletinIds: [bulletin.id], targets: { areas: ['01858'] } } });
   expect(res.status).toBe(201);
   await sys.ctx.broadcasts.manifests.whenIdle();

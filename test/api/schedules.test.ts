@@ -36,7 +36,7 @@ beforeAll(async () => {
   a2 = await provision('01858', ['01858', '060', '06']);
   b1 = await provision('01861', ['01861', '060', '06']);
   c1 = await provision('01888', ['01888', '061', '06']);
-  bulletin = seedBulletin(sys, { ownerAreaCode: '060', durationMs: 90_000, title: 'Thông báo phòng chống lũ' });
+  bulletin = await seedBulletin(sys, { ownerAreaCode: '060', durationMs: 90_000, title: 'Thông báo phòng chống lũ' });
   await settle();
 });
 afterAll(async () => {
@@ -244,10 +244,10 @@ describe('bad input', () => {
   });
 
   it('an unapproved or not yet transcoded bulletin → 409', async () => {
-    const draft = seedBulletin(sys, { status: 'submitted' });
+    const draft = await seedBulletin(sys, { status: 'submitted' });
     const res = await post(operator.cookie, { ...base(), bulletinIds: [draft.id] });
     expect([res.status, res.body.code]).toEqual([409, 'bulletin_not_approved']);
-    const notReady = seedBulletin(sys, { ready: false });
+    const notReady = await seedBulletin(sys, { ready: false });
     expect((await post(operator.cookie, { ...base(), bulletinIds: [notReady.id] })).body.code).toBe('bulletin_not_ready');
     expect((await post(operator.cookie, { ...base(), bulletinIds: [987_654] })).status).toBe(404);
   });
