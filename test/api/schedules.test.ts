@@ -10,6 +10,7 @@ let admin: string;
 let operator: { cookie: string; id: number };
 let district: { cookie: string };
 const agents: FakeAgent[] = [];
+const secrets = new Map<string, string>();
 let a1: FakeAgent; // 01858 (Pác Nặm, 060)
 let a2: FakeAgent; // 01858
 let b1: FakeAgent; // 01861 (Pác Nặm, 060)
@@ -28,6 +29,7 @@ beforeAll(async () => {
   district = await sys.createUser('district_staff', '060');
   const provision = async (commune: string, areas: string[]) => {
     const d = await sys.provision(commune);
+    secrets.set(d.deviceId, d.secret);
     const a = await fakeAgent(sys, d, areas);
     agents.push(a);
     return a;
@@ -195,6 +197,21 @@ describe('a cluster offline through the horizon roll', () => {
     agents.push(late);
     await waitFor(() => expect(late.lastManifest()?.version).toBe(built.version));
     expect(late.lastManifest()!.items).toEqual(built.items);
+  });
+});
+
+describe('media references', () => {
+  it('let a targeted cluster download what its manifest plays, and no other cluster', async () => {
+    // Owned by another district: only the manifest gives a cluster of 01858 the right to fetch it.
+    const foreign = await seedBulletin(sys, { ownerAreaCode: '061', title: 'Chương trình tỉnh' });
+    const res = await sys.http('POST', '/api/v1/schedules', { cookie: admin, body: { title: 'Tiếp âm', timing: { kind: 'once', at: localAt(5, '08:00') }, bulletinIds: [foreign.id], targets: { devices: [a1.deviceId] } } });
+    expect(res.status).toBe(201);
+    await settle();
+    const fetchAs = (deviceId: string) =>
+      fetch(`${sys.httpUrl}/api/v1/media/${foreign.sha256}`, { headers: { authorization: `Basic ${Buffer.from(`${deviceId}:${secrets.get(deviceId)}`).toString('base64')}` } });
+    expect((await fetchAs(a1.deviceId)).status).toBe(200);
+    expect((await fetchAs(a2.deviceId)).status).toBe(403);
+    expect(sys.ctx.mediaRefs.referencedBy(foreign.sha256)).toContain('broadcasts');
   });
 });
 

@@ -1,6 +1,7 @@
 // Broadcasts end to end: a real broker, the controller and real agents with the `file` player
-// (real ffmpeg decoding lavfi tones). The programme is a relay stream served over HTTP, standing
-// for the provincial radio (bulletin media delivery is not on main yet; see docs/broadcasts.md). A recurring schedule plays at the right times on the right clusters and nowhere
+// (real ffmpeg decoding lavfi tones): an approved bulletin's delivery file fetched from the
+// controller with the cluster's credentials, and relay streams served over HTTP standing for the
+// provincial radio. A recurring schedule plays at the right times on the right clusters and nowhere
 // else; an emergency interrupts a normal item within seconds and both are logged; a cluster cut
 // from the broker still plays on time and delivers its proof of play after reconnecting, nothing
 // lost and nothing counted twice; a commune operator confirms an occurrence.
@@ -12,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Agent } from '../../agent/agent.js';
 import { parseAgentConfig } from '../../agent/config.js';
 import { type MediaServer, makeAudio, playedLog, startMediaServer } from '../../agent/playback/test-support.js';
+import { seedBulletin } from '../broadcast-support.js';
 import { startTestSystem, type TestSystem } from '../system.js';
 import { startTcpProxy, type TcpProxy } from '../tcp-proxy.js';
 
@@ -27,6 +29,8 @@ let radio: MediaServer;
 /** Relay stream URLs: one of about 1 s, one of about 8 s. */
 let shortTone: string;
 let longTone: string;
+/** An approved bulletin whose delivery file is a real ~1 s Opus tone. */
+let bulletinId: number;
 const running: { agent: Agent; dir: string }[] = [];
 const proxies: TcpProxy[] = [];
 
@@ -75,6 +79,8 @@ beforeAll(async () => {
   radio = await startMediaServer('unused', 'unused');
   shortTone = await tone(1, 440);
   longTone = await tone(8, 660);
+  const audio = await makeAudio(dir, 1, 550);
+  bulletinId = (await seedBulletin(sys, { ownerAreaCode: '060', durationMs: audio.durationMs, bytes: audio.bytes, title: 'Bản tin giờ' })).id;
 });
 afterEach(async () => {
   for (const { agent, dir: d } of running.splice(0)) {
@@ -101,7 +107,7 @@ describe('broadcasts end to end', () => {
       body: {
         title: 'Bản tin giờ',
         timing: { kind: 'weekly', daysOfWeek: [1, 2, 3, 4, 5, 6, 7], times: [t1.toFormat('HH:mm:ss'), t2.toFormat('HH:mm:ss')] },
-        stream: { url: shortTone, durationMs: 1_000 },
+        bulletinIds: [bulletinId],
         targets: { areas: ['01858'] },
       },
     });
