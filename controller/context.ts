@@ -9,6 +9,7 @@ import { LoginThrottle } from './accounts/login-throttle.js';
 import { SessionStore } from './accounts/sessions.js';
 import { UserService } from './accounts/users.service.js';
 import { AuditService } from './audit/audit.service.js';
+import { type Broadcasts, createBroadcasts } from './broadcasts/broadcasts.js';
 import { bulletinMediaSource } from './bulletins/bulletin-media-refs.js';
 import { BulletinService } from './bulletins/bulletins.service.js';
 import type { LoaDatabase } from './db/client.js';
@@ -20,6 +21,7 @@ import { MediaService } from './media/media.service.js';
 import { Metrics } from './metrics.js';
 import { ControllerMqtt } from './mqtt/link.js';
 import { AdminUnitIndex } from './registry/admin-units.js';
+import { getPlayableBulletin } from './bulletins/playable.js';
 import type { ServiceAccount } from './security/service-account.js';
 import { HeartbeatWriter } from './telemetry/heartbeat-writer.js';
 import { PresenceService } from './telemetry/presence.js';
@@ -55,6 +57,7 @@ export interface ControllerContext {
   live: LiveHub;
   serviceAccount: ServiceAccount;
   broker: BrokerStatsSource | null;
+  broadcasts: Broadcasts;
   /** Who still needs which audio file; which cluster may fetch which (media-refs.ts). */
   mediaRefs: MediaReferences;
   media: MediaService;
@@ -90,11 +93,27 @@ export function createContext(options: {
   );
   const heartbeats = new HeartbeatWriter(database.sqlite, metrics, logger.child({ module: 'ingest' }));
   heartbeats.onCommitted = (seen) => presence.onSeen(seen);
-  const devices = new DeviceService(database, units, credentials, config, clock, (id) => presence.addDevice(id));
+  const devices = new DeviceService(database, units, credentials, config, clock, (id) => {
+    presence.addDevice(id);
+    // A new cluster gets its manifest (retained) at once, so it has it on its first connect.
+    broadcasts.manifests.markDirty([id]);
+  });
   const mediaRefs = new MediaReferences();
   mediaRefs.register(bulletinMediaSource(database, units));
   const media = new MediaService(config, database, mediaRefs, logger, clock);
-  return {
+  const mqtt = new ControllerMqtt({
+    url: config.mqttUrl,
+    username: serviceAccount.username,
+    password: serviceAccount.secret,
+    logger: logger.child({ module: 'mqtt' }),
+    metrics,
+  });
+  // The bulletin lookup needs the finished context; it is only called after createContext returns.
+  let ctx: ControllerContext | undefined;
+  const broadcasts = createBroadcasts({ sqlite: database.sqlite, config, units, mqtt, metrics, logger, clock, playable: (id) => getPlayableBulletin(ctx!, id) });
+  // Manifests, pending commands and active emergencies keep their files and let clusters fetch them.
+  mediaRefs.register(broadcasts.mediaRefs);
+  ctx = {
     config,
     logger,
     clock,
@@ -112,21 +131,17 @@ export function createContext(options: {
     heartbeats,
     uptime: new UptimeCalculator(database.sqlite),
     rollup: new TelemetryRollup(database.sqlite, config.timezone, clock),
-    mqtt: new ControllerMqtt({
-      url: config.mqttUrl,
-      username: serviceAccount.username,
-      password: serviceAccount.secret,
-      logger: logger.child({ module: 'mqtt' }),
-      metrics,
-    }),
+    mqtt,
     live: new LiveHub(presence, devices.repo, units, logger.child({ module: 'live' }), config.liveKeepAliveS * 1000),
     serviceAccount,
     broker: null,
+    broadcasts,
     mediaRefs,
     media,
     bulletins: new BulletinService(database, units, media, clock),
     tts: new TtsService(createTtsProvider(config, media.store), config.ttsVoice, media.store),
   };
+  return ctx;
 }
 
 export type { Actor };

@@ -8,6 +8,7 @@ import { listen } from '../platform/listen.js';
 import type { Logger } from '../platform/logger.js';
 import { seedRegistry } from '../seeds/seed.js';
 import { buildApp } from './app.js';
+import { wireBroadcasts } from './broadcasts/broadcasts.js';
 import { type ControllerContext, createContext } from './context.js';
 import { openDatabase, runMigrations } from './db/client.js';
 import { JobRunner } from './jobs.js';
@@ -39,6 +40,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
   const firstAdmin = await ctx.users.ensureFirstAdmin(config.adminPassword);
   const jobs = new JobRunner(logger.child({ module: 'jobs' }), config.timezone);
   registerTelemetryJobs(ctx, jobs);
+  const broadcasts = wireBroadcasts(ctx, jobs);
   registerMediaJobs(ctx, jobs);
 
   let app: FastifyInstance | null = null;
@@ -64,6 +66,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
         ctx.heartbeats.enqueue(deviceId, payload, receivedAt);
       });
       ctx.mqtt.on('state', (deviceId, payload, receivedAt) => ctx.presence.onState(deviceId, payload, receivedAt));
+      broadcasts.start();
       await ctx.mqtt.start(options.mqttUrl);
       await ctx.media.start();
       jobs.start();
@@ -76,7 +79,10 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
       ctx.live.stop();
       // Kills running ffmpeg children; their jobs go back to the queue for the next start.
       await ctx.media.stop();
-      if (started) ctx.heartbeats.flush();
+      if (started) {
+        ctx.heartbeats.flush();
+        await broadcasts.stop();
+      }
       await ctx.mqtt.stop().catch(() => {});
       if (app) await app.close();
       database.close();

@@ -49,6 +49,31 @@ export const ERROR_CATALOGUE = {
   device_not_found: { status: 404, vi: 'Không có cụm loa {id}.', en: 'There is no cluster {id}.' },
   station_not_found: { status: 404, vi: 'Không có đài {id}.', en: 'There is no station {id}.' },
 
+  // ---- schedules and broadcasts ---------------------------------------------------
+  schedule_not_found: { status: 404, vi: 'Không có lịch phát {id}.', en: 'There is no schedule {id}.' },
+  schedule_in_past: { status: 400, vi: 'Lịch phát nằm trong quá khứ ({when}).', en: 'The schedule is in the past ({when}).' },
+  invalid_cron: { status: 400, vi: 'Biểu thức cron không hợp lệ: {detail}', en: 'Invalid cron expression: {detail}' },
+  invalid_timing: { status: 400, vi: 'Thời gian phát không hợp lệ: {detail}', en: 'Invalid timing: {detail}' },
+  schedule_too_frequent: { status: 400, vi: 'Lịch phát lặp quá dày: hơn {max} buổi trong {days} ngày.', en: 'The schedule repeats too often: more than {max} airings in {days} days.' },
+  invalid_stream_url: { status: 400, vi: 'Địa chỉ luồng tiếp sóng phải bắt đầu bằng http:// hoặc https:// ({url}).', en: 'A relay stream URL must be http:// or https:// ({url}).' },
+  target_required: { status: 400, vi: 'Cần chọn ít nhất một nơi phát (địa bàn, nhóm cụm loa hoặc cụm loa).', en: 'Choose at least one target (area, device group or cluster).' },
+  schedule_conflict: {
+    status: 409,
+    vi: 'Trùng giờ với {count} buổi phát cùng mức ưu tiên trên cùng cụm loa, ví dụ "{title}" lúc {when}.',
+    en: 'Overlaps {count} airing(s) of the same class on the same clusters, e.g. "{title}" at {when}.',
+  },
+  occurrence_not_found: { status: 404, vi: 'Không có buổi phát {id}.', en: 'There is no airing {id}.' },
+  occurrence_not_aired_yet: { status: 409, vi: 'Buổi phát {id} chưa đến giờ phát, chưa thể xác nhận.', en: 'Airing {id} has not started yet and cannot be confirmed.' },
+  occurrence_not_in_commune: { status: 404, vi: 'Buổi phát {id} không phát tại {commune}.', en: 'Airing {id} does not play in {commune}.' },
+  priority_order_invalid: { status: 400, vi: 'Thứ tự không hợp lệ: {detail}', en: 'Invalid order: {detail}' },
+  group_not_found: { status: 404, vi: 'Không có nhóm cụm loa {id}.', en: 'There is no device group {id}.' },
+  duplicate_group_name: { status: 409, vi: 'Địa bàn đã có nhóm cụm loa tên "{name}".', en: 'The area already has a device group named "{name}".' },
+  group_member_outside: { status: 400, vi: 'Cụm loa {id} không thuộc địa bàn của nhóm ({area}).', en: 'Cluster {id} is outside the group\'s area ({area}).' },
+  command_not_found: { status: 404, vi: 'Không có lệnh {id}.', en: 'There is no command {id}.' },
+  command_invalid: { status: 400, vi: 'Lệnh không hợp lệ: {detail}', en: 'Invalid command: {detail}' },
+  emergency_not_found: { status: 404, vi: 'Không có buổi phát khẩn cấp {id}.', en: 'There is no emergency broadcast {id}.' },
+  emergency_not_active: { status: 409, vi: 'Buổi phát khẩn cấp {id} đã kết thúc.', en: 'The emergency broadcast {id} has already ended.' },
+
   // ---- reports and the live stream (console) --------------------------------------
   report_period_invalid: { status: 400, vi: 'Kỳ báo cáo không hợp lệ: {reason}', en: 'Invalid report period: {reason}' },
   too_many_live_streams: { status: 429, vi: 'Đã mở quá nhiều luồng cập nhật trực tiếp ({max}); hãy đóng bớt thẻ trình duyệt.', en: 'Too many live update streams open ({max}); close some browser tabs.' },

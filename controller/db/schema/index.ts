@@ -4,3 +4,4 @@ export * from './audit.js';
 export * from './devices.js';
 export * from './registry.js';
 export * from './media.js';
+export * from './broadcasts.js';
