@@ -205,7 +205,8 @@ describe('without the broker', () => {
     const agent = makeAgent();
     await agent.start();
     await precache(agent, [toneA, toneB]);
-    const t0 = Date.now() + 2_000;
+    // Far enough ahead that closing the broker certainly happens first, even on a loaded machine.
+    const t0 = Date.now() + 6_000;
     await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('a', toneA, t0), mediaItem('b', toneB, t0 + 1_500)]));
     await vi.waitFor(() => expect(ctl.ofType('manifest_applied')).toHaveLength(2), WAIT);
     const before = ctl.uniqueEvents;
@@ -310,7 +311,8 @@ describe('bad manifests and bad media', () => {
     const agent = makeAgent();
     await agent.start();
     await precache(agent, [toneA]);
-    const t0 = Date.now() + 2_000;
+    // Ahead of the three bad manifests below, even on a loaded machine.
+    const t0 = Date.now() + 6_000;
     await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('kept', toneA, t0)]));
     await vi.waitFor(() => expect(ctl.ofType('manifest_applied')).toHaveLength(2), WAIT);
 
