@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryFormat } from './formats.js';
-import { encodeArgs, measureArgs, parseIntegratedLoudness, parseLoudnormJson } from './loudnorm.js';
+import { encodeArgs, linearGainDb, measureArgs, parseIntegratedLoudness, parseLoudnormJson } from './loudnorm.js';
 
 const target = { i: -16, lra: 7, tp: -2 };
 const pass1Stderr = `size=N/A time=00:00:08.00 bitrate=N/A speed= 120x
@@ -50,6 +50,18 @@ describe('two-pass loudnorm', () => {
     expect(p2.join(' ')).toContain('-ac 1 -c:a libopus -b:a 24k');
     expect(p2.at(-1)).toBe('out.opus');
     expect(p2).toContain('-progress');
+  });
+
+  it("applies one gain with `volume` where loudnorm's linear rule allows it, and loudnorm where peaks forbid it", () => {
+    const m = parseLoudnormJson(pass1Stderr)!;
+    // −11.74 dBTP + 11.38 dB would exceed the −2 dBTP ceiling: loudnorm (dynamic) must do it.
+    expect(linearGainDb(m, target)).toBeNull();
+    const calm = { ...m, inputTp: -20 };
+    expect(linearGainDb(calm, target)).toBe(11.38);
+    const filter = encodeArgs('in.m4a', 'out.opus', calm, target, deliveryFormat('opus', 24)).join(' ');
+    expect(filter).toContain('acompressor=threshold=0.063:ratio=3:attack=5:release=150,volume=11.38dB,aresample=48000');
+    expect(filter).not.toContain('loudnorm');
+    expect(linearGainDb({ ...calm, inputI: Number.NEGATIVE_INFINITY }, target)).toBeNull();
   });
 
   it('keeps measured values inside the ranges loudnorm accepts', () => {

@@ -6,7 +6,7 @@ import type { MediaBinaries } from './binaries.js';
 import { describeProcessFailure } from './ffmpeg-errors.js';
 import { runProcess } from './ffmpeg-process.js';
 import { type DeliveryFormat, type DeliveryFormatName, deliveryFormat } from './formats.js';
-import { encodeArgs, type LoudnessTarget, type LoudnormMeasurement, measureArgs, parseIntegratedLoudness, parseLoudnormJson, SILENCE_LUFS, verifyArgs } from './loudnorm.js';
+import { encodeArgs, type LoudnessTarget, type LoudnormMeasurement, linearGainDb, measureArgs, parseIntegratedLoudness, parseLoudnormJson, SILENCE_LUFS, verifyArgs } from './loudnorm.js';
 import type { MediaStore } from './media-store.js';
 
 export interface TranscodeSettings {
@@ -32,7 +32,7 @@ export interface TranscodeResult {
   durationMs: number;
   /** Integrated loudness of the delivered file itself (pass 3, ebur128). */
   loudnessLufs: number;
-  /** True peak loudnorm produced before encoding (the lossy encoder may add up to ~1.5 dB). */
+  /** True peak before encoding: pass 1's plus the linear gain, or loudnorm's report (the lossy encoder may add up to ~1.5 dB). */
   truePeakDbtp: number | null;
   measured: LoudnormMeasurement;
   /** The ffmpeg argument lists as run, in order (the benchmark replays them by hand). */
@@ -89,7 +89,7 @@ export async function transcodeToStore(
   // result is measured, not assumed; when it misses the target by more than the tolerance, pass 2
   // runs once more with the target moved by the error, and the closer file is kept.
   const argv = [pass1];
-  const attempts: Array<{ temp: string; loudness: number; applied: LoudnormMeasurement | null }> = [];
+  const attempts: Array<{ temp: string; loudness: number; truePeak: number | null }> = [];
   let aimI = settings.target.i;
   try {
     for (let attempt = 0; attempt <= MAX_CORRECTIONS; attempt++) {
@@ -97,7 +97,7 @@ export async function transcodeToStore(
       const pass2 = encodeArgs(input, temp, measured, { ...settings.target, i: aimI }, format);
       argv.push(pass2);
       const second = await runProcess(bin.ffmpeg, pass2, { ...run, onProgress: attempt === 0 ? report(PASS1_SHARE, PASS2_SHARE) : undefined });
-      attempts.push({ temp, loudness: Number.NaN, applied: null });
+      attempts.push({ temp, loudness: Number.NaN, truePeak: null });
       throwIfFailed(second, bin.ffmpeg, [input, temp]);
       const pass3 = verifyArgs(temp);
       argv.push(pass3);
@@ -105,7 +105,10 @@ export async function transcodeToStore(
       throwIfFailed(third, bin.ffmpeg, [temp]);
       const loudness = parseIntegratedLoudness(third.stderr);
       if (loudness === null || !Number.isFinite(loudness)) throw new TranscodeError('could not measure the loudness of the encoded file');
-      attempts[attempts.length - 1] = { temp, loudness, applied: parseLoudnormJson(second.stderr) };
+      const gain = linearGainDb(measured, { ...settings.target, i: aimI });
+      // One gain applied: the true peak is pass 1's plus that gain; otherwise loudnorm reports it.
+      const truePeak = gain === null ? (parseLoudnormJson(second.stderr)?.outputTp ?? null) : measured.inputTp + gain;
+      attempts[attempts.length - 1] = { temp, loudness, truePeak };
       const error = settings.target.i - loudness;
       if (Math.abs(error) <= LOUDNESS_TOLERANCE_LU) break;
       aimI = Math.round(Math.min(-5, Math.max(-70, aimI + error)) * 100) / 100;
@@ -122,7 +125,7 @@ export async function transcodeToStore(
       existed: adopted.existed,
       ...facts,
       loudnessLufs: best.loudness,
-      truePeakDbtp: best.applied && Number.isFinite(best.applied.outputTp) ? best.applied.outputTp : null,
+      truePeakDbtp: best.truePeak !== null && Number.isFinite(best.truePeak) ? Math.round(best.truePeak * 100) / 100 : null,
       measured,
       argv,
     };
