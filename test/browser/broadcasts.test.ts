@@ -21,6 +21,13 @@ let operator: { username: string; password: string; cookie: string };
 let district: { username: string; password: string; cookie: string };
 const agents: FakeAgent[] = [];
 let bulletin: { id: number };
+// Each cluster numbers its outbox; the scenarios share the clusters, so they share the counters.
+const seqs = new Map<string, number>();
+const nextSeq = (agent: FakeAgent) => {
+  const seq = (seqs.get(agent.deviceId) ?? 0) + 1;
+  seqs.set(agent.deviceId, seq);
+  return seq;
+};
 
 beforeAll(async () => {
   [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
@@ -48,10 +55,12 @@ describe('the broadcast screens', () => {
     const itemB = b.lastManifest()!.items[0] as ManifestItem;
     // The airing must have started before the commune may confirm it.
     await waitFor(() => expect(Date.now()).toBeGreaterThan(itemA.startAt), 5_000);
-    await a.sendEvents([{ seq: 1, type: 'play_started', itemId: itemA.id, occurrenceId: itemA.occurrenceId, scheduledAt: itemA.startAt, class: 'normal' }]);
-    await b.sendEvents([{ seq: 1, type: 'play_failed', itemId: itemB.id, occurrenceId: itemB.occurrenceId, reason: 'media_missing' }]);
-    await waitFor(() => expect(a.acks).toContain(1));
-    await waitFor(() => expect(b.acks).toContain(1));
+    const seqA = nextSeq(a);
+    const seqB = nextSeq(b);
+    await a.sendEvents([{ seq: seqA, type: 'play_started', itemId: itemA.id, occurrenceId: itemA.occurrenceId, scheduledAt: itemA.startAt, class: 'normal' }]);
+    await b.sendEvents([{ seq: seqB, type: 'play_failed', itemId: itemB.id, occurrenceId: itemB.occurrenceId, reason: 'media_missing' }]);
+    await waitFor(() => expect(a.acks).toContain(seqA));
+    await waitFor(() => expect(b.acks).toContain(seqB));
 
     const { page, context, errors } = await openConsole(browser, `${sys.httpUrl}/#/today`, PHONE);
     await signIn(page, operator.username, operator.password);
@@ -80,6 +89,52 @@ describe('the broadcast screens', () => {
 
     const stored = sys.ctx.database.sqlite.prepare('SELECT status, note FROM confirmations WHERE occurrence_id = ?').all(Number(itemA.occurrenceId));
     expect(stored).toEqual([{ status: 'problem', note: 'Cụm loa chợ không nghe thấy' }]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('sends an emergency only after the deliberate confirmation, then shows the clusters acknowledging and starting live', async () => {
+    const { page, context, errors } = await openConsole(browser, `${sys.httpUrl}/#/emergency`);
+    await signIn(page, district.username, district.password);
+    await poll(() => page.locator('main h1').textContent()).toBe('Phát khẩn cấp');
+    await page.getByLabel('Tiêu đề').fill('Cảnh báo lũ quét');
+    await page.getByLabel('Địa bàn').selectOption('01858');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await page.getByLabel('Bản tin', { exact: true }).selectOption(String(bulletin.id));
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Tiếp tục: kiểm tra trước khi phát' }).click();
+
+    const confirm = page.getByTestId('emergency-confirm');
+    expect(await confirm.textContent()).toContain('Xã Bằng Thành');
+    const sendNow = confirm.getByRole('button', { name: 'Phát khẩn cấp ngay' });
+    expect(await sendNow.isDisabled()).toBe(true);
+    expect(agents.every((agent) => agent.commands.length === 0)).toBe(true);
+    await screenshot(page, 'emergency-confirm');
+    await confirm.getByRole('checkbox').check();
+    await sendNow.click();
+
+    await page.waitForURL(/#\/emergency\/[^/]+$/);
+    const id = decodeURIComponent(page.url().split('/').pop()!);
+    const table = page.getByTestId('emergency-devices');
+    await poll(() => table.locator('tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-count=targeted]').textContent()).toBe('2');
+    // The clusters got the command on the area topic; their answers arrive over the stream.
+    for (const agent of agents) await waitFor(() => expect(agent.commands.some((c) => c.payload.id === id)).toBe(true));
+    const [a, b] = agents as [FakeAgent, FakeAgent];
+    await a.result(id);
+    await a.sendEvents([{ seq: nextSeq(a), type: 'play_started', emergencyId: id, commandId: id, class: 'emergency' }]);
+    await b.result(id, 'rejected', 'power_failed');
+    await poll(() => table.locator(`tr[data-device="${a.deviceId}"]`).getAttribute('data-started')).toBe('true');
+    expect(await table.locator(`tr[data-device="${a.deviceId}"]`).getAttribute('data-ack')).toBe('ok');
+    await poll(() => table.locator(`tr[data-device="${b.deviceId}"]`).getAttribute('data-ack')).toBe('rejected');
+    expect(await table.locator(`tr[data-device="${b.deviceId}"]`).textContent()).toContain('không bật được bộ khuếch đại');
+    await poll(() => page.locator('[data-count=playing]').textContent()).toBe('1');
+    await screenshot(page, 'emergency-live');
+
+    await page.getByRole('button', { name: 'Dừng phát khẩn cấp' }).click();
+    await poll(() => page.locator('.page-header [data-status]').getAttribute('data-status')).toBe('stopped');
+    await page.getByRole('link', { name: 'Về danh sách phát khẩn cấp' }).click();
+    await poll(() => page.locator(`[data-testid=emergency-list] tr[data-emergency="${id}"]`).textContent()).toContain('Cảnh báo lũ quét');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -41,3 +41,8 @@ export function mondayOf(day) {
   const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
   return addDays(day, -weekday);
 }
+
+export function EmergencyStatus({ status }) {
+  const tone = status === 'active' ? 'bad' : 'muted';
+  return html`<span class=${`badge ${tone}`} data-status=${status}>${tOr(`emergency.status.${status}`, status)}</span>`;
+}
