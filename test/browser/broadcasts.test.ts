@@ -138,4 +138,60 @@ describe('the broadcast screens', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('creates a weekly schedule with the friendly form, shows it in the week calendar, and refuses a clash inline naming it', async () => {
+    const { page, context, errors } = await openConsole(browser, `${sys.httpUrl}/#/schedules/new`);
+    await signIn(page, district.username, district.password);
+    await poll(() => page.locator('main h1').textContent()).toBe('Lập lịch phát mới');
+    await page.getByLabel('Tên chương trình').fill('Chương trình sáng');
+    // Every day (the default) at 06:15.
+    await page.getByLabel('Giờ phát 1').fill('06:15');
+    await page.getByLabel('Thêm bản tin').selectOption(String(bulletin.id));
+    await page.getByRole('button', { name: 'Thêm', exact: true }).first().click();
+    await page.getByLabel('Địa bàn').selectOption('01858');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).last().click();
+    expect(await page.getByTestId('playlist').textContent()).toContain('Bản tin huyện Pác Nặm');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await screenshot(page, 'schedule-form');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await poll(() => page.getByTestId('schedule-saved').textContent()).toContain('Chương trình sáng');
+    const created = sys.ctx.database.sqlite.prepare('SELECT id, timing FROM schedules WHERE title = ?').get('Chương trình sáng') as { id: number; timing: string };
+    expect(JSON.parse(created.timing)).toMatchObject({ kind: 'weekly', daysOfWeek: [1, 2, 3, 4, 5, 6, 7], times: ['06:15'] });
+
+    // Tomorrow's airing in the week calendar (the week that holds tomorrow).
+    const tomorrow = DateTime.now().setZone(ZONE).plus({ days: 1 }).toISODate()!;
+    await page.goto(`${sys.httpUrl}/#/schedules?commune=01858&week=${tomorrow}`);
+    const day = page.locator(`[data-testid=week-calendar] [data-day="${tomorrow}"]`);
+    await poll(() => day.locator(`[data-schedule="${created.id}"]`).textContent()).toContain('06:15');
+    expect(await day.locator(`[data-schedule="${created.id}"]`).textContent()).toContain('Chương trình sáng');
+    await screenshot(page, 'schedules-week');
+
+    // A one-off of the same class at the same time on the same clusters: refused, the clash named.
+    await page.goto(`${sys.httpUrl}/#/schedules/new`);
+    await page.getByLabel('Tên chương trình').fill('Tin đột xuất');
+    await page.getByLabel('Một lần').check();
+    await page.getByLabel('Ngày giờ phát').fill(`${tomorrow}T06:15`);
+    await page.getByLabel('Thêm bản tin').selectOption(String(bulletin.id));
+    await page.getByRole('button', { name: 'Thêm', exact: true }).first().click();
+    await page.getByLabel('Địa bàn').selectOption('01858');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).last().click();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    const clashes = page.getByTestId('clashes');
+    await poll(() => clashes.textContent()).toContain('Chương trình sáng');
+    expect(await clashes.textContent()).toContain('Trùng giờ');
+    expect(await page.getByTestId('schedule-form').isVisible()).toBe(true);
+    await screenshot(page, 'schedule-conflict');
+    expect((sys.ctx.database.sqlite.prepare('SELECT COUNT(*) AS n FROM schedules WHERE title = ?').get('Tin đột xuất') as { n: number }).n).toBe(0);
+
+    // The calendar on a phone: days stacked, nothing wider than the screen.
+    const phone = await openConsole(browser, `${sys.httpUrl}/#/schedules?week=${tomorrow}`, PHONE);
+    await signIn(phone.page, operator.username, operator.password);
+    await poll(() => phone.page.locator(`[data-day="${tomorrow}"] [data-schedule="${created.id}"]`).count()).toBe(1);
+    expect(await fitsWidth(phone.page)).toBe(true);
+    await screenshot(phone.page, 'schedules-week-phone');
+    expect(errors).toEqual([]);
+    expect(phone.errors).toEqual([]);
+    await phone.context.close();
+    await context.close();
+  }, 60_000);
 });

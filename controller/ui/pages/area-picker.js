@@ -48,7 +48,7 @@ export function AreaPicker({ id, label, value, onChange }) {
           ${value.map(
             (code) => html`<li key=${code} data-area=${code}>
               <span>${units.name(code)} <small class="muted">(${code})</small></span>
-              <button type="button" class="link-button" onClick=${() => onChange(value.filter((c) => c !== code))}>${t('areas.remove', { name: units.name(code) })}</button>
+              <button type="button" class="link-button" aria-label=${t('areas.remove', { name: units.name(code) })} onClick=${() => onChange(value.filter((c) => c !== code))}>${t('areas.removeShort')}</button>
             </li>`,
           )}
         </ul>`}
