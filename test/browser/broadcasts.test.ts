@@ -21,6 +21,8 @@ let operator: { username: string; password: string; cookie: string };
 let district: { username: string; password: string; cookie: string };
 const agents: FakeAgent[] = [];
 let bulletin: { id: number };
+// The commune's own: GET /bulletins lists a commune only its own area's bulletins.
+let communeBulletin: { id: number };
 // Each cluster numbers its outbox; the scenarios share the clusters, so they share the counters.
 const seqs = new Map<string, number>();
 const nextSeq = (agent: FakeAgent) => {
@@ -36,6 +38,7 @@ beforeAll(async () => {
   agents.push(await fakeAgent(sys, await sys.provision('01858', 'Cụm loa thôn Nà Mò'), ['01858', '060']));
   agents.push(await fakeAgent(sys, await sys.provision('01858', 'Cụm loa chợ Bằng Thành'), ['01858', '060']));
   bulletin = await seedBulletin(sys, { ownerAreaCode: '060', title: 'Bản tin huyện Pác Nặm', durationMs: 30_000 });
+  communeBulletin = await seedBulletin(sys, { ownerAreaCode: '01858', title: 'Bản tin xã Bằng Thành', durationMs: 20_000 });
 }, 60_000);
 afterAll(async () => {
   for (const agent of agents) await agent.close();
@@ -192,6 +195,42 @@ describe('the broadcast screens', () => {
     expect(errors).toEqual([]);
     expect(phone.errors).toEqual([]);
     await phone.context.close();
+    await context.close();
+  }, 60_000);
+
+  it("controls a cluster from its page and shows each command's result as the cluster answers", async () => {
+    const [a] = agents as [FakeAgent];
+    const commandsOf = (op: string) => a.commands.filter((c) => c.payload.op === op && c.topic.endsWith(`${a.deviceId}/cmd`));
+    const { page, context, errors } = await openConsole(browser, `${sys.httpUrl}/#/devices/${a.deviceId}`, PHONE);
+    await signIn(page, operator.username, operator.password);
+    await poll(() => page.locator('main h1').textContent()).toBe('Cụm loa thôn Nà Mò');
+    const list = page.getByTestId('command-list');
+
+    await page.getByLabel('Âm lượng (0–100)').fill('35');
+    await page.getByRole('button', { name: 'Đặt âm lượng' }).click();
+    await waitFor(() => expect(commandsOf('volume')).toHaveLength(1));
+    const volume = commandsOf('volume')[0]!.payload;
+    expect(volume.params).toEqual({ level: 35 });
+    await poll(() => list.locator(`tr[data-command="${volume.id}"]`).getAttribute('data-status')).toBe('pending');
+    await a.result(volume.id);
+    await poll(() => list.locator(`tr[data-command="${volume.id}"]`).getAttribute('data-status')).toBe('ok');
+
+    await page.getByLabel('Phát ngay bản tin').selectOption(String(communeBulletin.id));
+    await page.getByRole('button', { name: 'Phát ngay', exact: true }).click();
+    await waitFor(() => expect(commandsOf('play')).toHaveLength(1));
+    const play = commandsOf('play')[0]!.payload;
+    await a.result(play.id, 'error', 'media_missing');
+    await poll(() => list.locator(`tr[data-command="${play.id}"]`).getAttribute('data-status')).toBe('error');
+    expect(await list.locator(`tr[data-command="${play.id}"]`).textContent()).toContain('thiếu tệp âm thanh');
+
+    await page.getByRole('button', { name: 'Tắt bộ khuếch đại' }).click();
+    await waitFor(() => expect(commandsOf('power').map((c) => c.payload.params)).toEqual([{ state: 'off' }]));
+    // Proof of play: the airing of the first scenario, as this cluster reported it.
+    await poll(() => page.getByTestId('device-airings').textContent()).toContain('Tin trưa xã');
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, 'device-controls-phone');
+    expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
 });
