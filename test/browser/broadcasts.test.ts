@@ -233,4 +233,29 @@ describe('the broadcast screens', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('lets a commune operator decide the order of overlapping priority airings (Circular 39)', async () => {
+    const at = `${DateTime.now().setZone(ZONE).plus({ days: 1 }).toISODate()}T07:00`;
+    const ids: number[] = [];
+    for (const title of ['Thông báo tiêm chủng', 'Thông báo phòng cháy']) {
+      const res = await sys.http('POST', '/api/v1/schedules', { cookie: operator.cookie, body: { title, class: 'priority', timing: { kind: 'once', at }, bulletinIds: [communeBulletin.id], targets: { areas: ['01858'] } } });
+      expect(res.status).toBe(201);
+      ids.push(res.body.schedule.id);
+    }
+    const { page, context, errors } = await openConsole(browser, `${sys.httpUrl}/#/schedules`, PHONE);
+    await signIn(page, operator.username, operator.password);
+    const clash = page.getByTestId('priority-clash');
+    await poll(() => clash.locator('li[data-occurrence] strong').allTextContents()).toEqual(['Thông báo tiêm chủng', 'Thông báo phòng cháy']);
+    await clash.getByRole('button', { name: 'Chuyển "Thông báo tiêm chủng" xuống sau' }).click();
+    await clash.getByRole('button', { name: 'Lưu thứ tự' }).click();
+    await poll(() => clash.textContent()).toContain('Xã đã quyết định thứ tự');
+    const decided = await sys.http('GET', '/api/v1/communes/01858/priority-clashes', { cookie: operator.cookie });
+    expect(decided.body[0].decided).toBe(true);
+    expect(decided.body[0].occurrences.map((o: { title: string }) => o.title)).toEqual(['Thông báo phòng cháy', 'Thông báo tiêm chủng']);
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, 'priority-order-phone');
+    expect(errors).toEqual([]);
+    await context.close();
+    for (const id of ids) expect((await sys.http('DELETE', `/api/v1/schedules/${id}`, { cookie: operator.cookie })).status).toBe(200);
+  }, 60_000);
 });
