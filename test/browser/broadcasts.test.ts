@@ -192,6 +192,13 @@ describe('the broadcast screens', () => {
     await poll(() => phone.page.locator(`[data-day="${tomorrow}"] [data-schedule="${created.id}"]`).count()).toBe(1);
     expect(await fitsWidth(phone.page)).toBe(true);
     await screenshot(phone.page, 'schedules-week-phone');
+    // A district-wide programme, opened by the commune: read, not changed (its owner is the district).
+    const districtWide = await sys.http('POST', '/api/v1/schedules', { cookie: district.cookie, body: { title: 'Chương trình huyện', timing: { kind: 'weekly', daysOfWeek: [1, 2, 3, 4, 5], times: ['19:00'] }, bulletinIds: [bulletin.id], targets: { areas: ['060'] } } });
+    expect(districtWide.status).toBe(201);
+    await phone.page.goto(`${sys.httpUrl}/#/schedules/${districtWide.body.schedule.id}`);
+    await poll(() => phone.page.getByTestId('schedule-facts').textContent()).toContain('Huyện Pác Nặm');
+    expect(await phone.page.getByTestId('schedule-facts').textContent()).toContain('T2, T3, T4, T5, T6 · 19:00');
+    expect(await phone.page.getByTestId('schedule-form').count()).toBe(0);
     expect(errors).toEqual([]);
     expect(phone.errors).toEqual([]);
     await phone.context.close();

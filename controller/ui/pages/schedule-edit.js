@@ -8,6 +8,9 @@ import { html } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 import { navigate } from '../lib/router.js';
 import { can, useSession } from '../lib/session.js';
+import { unitsWithin } from './area-picker.js';
+import { ClassBadge } from './broadcast-parts.js';
+import { bulletinLabel, useApprovedBulletins } from './bulletin-select.js';
 import { Clashes, ScheduleForm } from './schedule-form.js';
 import { timingSummary } from './schedule-timing.js';
 
@@ -17,6 +20,28 @@ function Saved({ result }) {
     ${result.priorityClashes.length > 0 && html`<${Clashes} title=${t('schedules.priorityClashes')} clashes=${result.priorityClashes} />`}
     <p class="actions"><a class="button secondary" href="#/schedules">${t('schedules.backToWeek')}</a><a class="button secondary" href=${`#/schedules/${result.schedule.id}`}>${t('common.edit')}</a></p>
   </div>`;
+}
+
+/** What a schedule says, for readers who may not change it (another level's programme, a viewer). */
+function Facts({ schedule: s }) {
+  const { units } = useSession();
+  const bulletins = useApprovedBulletins();
+  const name = (id) => {
+    const b = bulletins.find((x) => x.id === id);
+    return b ? bulletinLabel(b) : t('schedules.bulletinN', { id });
+  };
+  return html`<section class="card" aria-labelledby="sched-facts">
+    <h2 id="sched-facts">${t('schedules.details')}</h2>
+    <p class="hint">${t('schedules.readOnly')}</p>
+    <dl class="facts" data-testid="schedule-facts">
+      <div><dt>${t('schedules.class')}</dt><dd><${ClassBadge} cls=${s.class} /></dd></div>
+      <div><dt>${t('schedules.when')}</dt><dd>${timingSummary(s.timing)}</dd></div>
+      ${(s.validFrom || s.validTo) && html`<div><dt>${t('schedules.validity')}</dt><dd>${s.validFrom ?? '…'} – ${s.validTo ?? '…'}</dd></div>`}
+      <div><dt>${t('schedules.content')}</dt><dd>${s.stream ? `${s.stream.url} (${Math.round(s.stream.durationMs / 60_000)} min)` : s.bulletinIds.map(name).join('; ')}</dd></div>
+      <div><dt>${t('schedules.targets')}</dt><dd>${s.targets.areas.map((c) => units.name(c)).join(', ') || '—'}</dd></div>
+      <div><dt>${t('schedules.owner')}</dt><dd>${units.name(s.ownerAreaCode)}</dd></div>
+    </dl>
+  </section>`;
 }
 
 function Delete({ schedule }) {
@@ -41,10 +66,12 @@ function Delete({ schedule }) {
 }
 
 export default function ScheduleEdit({ params }) {
-  const { me } = useSession();
+  const { me, units } = useSession();
   const [saved, setSaved] = useState(null);
   const state = useApi(params.id ? `/schedules/${encodeURIComponent(params.id)}` : null);
-  const manage = can(me, 'schedules.manage');
+  // The owner (narrowest unit holding every target) must lie in my area for me to change it.
+  const mine = (schedule) => unitsWithin(units, me.scopeCode).some((u) => u.code === schedule.ownerAreaCode);
+  const manage = (schedule) => can(me, 'schedules.manage') && mine(schedule);
   if (!params.id) {
     return html`<${PageHeader} title=${t('schedules.new')} />
       ${saved ? html`<${Saved} result=${saved} />` : html`<section class="card"><${ScheduleForm} onSaved=${setSaved} /></section>`}`;
@@ -54,9 +81,9 @@ export default function ScheduleEdit({ params }) {
     <${Async} state=${state}>${(schedule) =>
       saved
         ? html`<${Saved} result=${saved} />`
-        : html`${manage ? html`<section class="card"><${ScheduleForm} key=${schedule.updatedAt} schedule=${schedule} onSaved=${(r) => {
+        : html`${manage(schedule) ? html`<section class="card"><${ScheduleForm} key=${schedule.updatedAt} schedule=${schedule} onSaved=${(r) => {
               setSaved(r);
               state.reload();
-            }} /></section>` : html`<p>${t('schedules.readOnly')}</p>`}
-            ${manage && html`<${Delete} schedule=${schedule} />`}`}</${Async}>`;
+            }} /></section>` : html`<${Facts} schedule=${schedule} />`}
+            ${manage(schedule) && html`<${Delete} schedule=${schedule} />`}`}</${Async}>`;
 }
