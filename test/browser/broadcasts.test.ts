@@ -265,4 +265,23 @@ describe('the broadcast screens', () => {
     await context.close();
     for (const id of ids) expect((await sys.http('DELETE', `/api/v1/schedules/${id}`, { cookie: operator.cookie })).status).toBe(200);
   }, 60_000);
+
+  it('fits the emergency and schedule forms on a 360-px phone, in English too', async () => {
+    const { page, context, errors } = await openConsole(browser, `${sys.httpUrl}/#/emergency`, PHONE);
+    await signIn(page, district.username, district.password);
+    await poll(() => page.locator('main h1').textContent()).toBe('Phát khẩn cấp');
+    await page.getByLabel('Bản tin', { exact: true }).selectOption(String(bulletin.id));
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, 'emergency-phone');
+    await page.goto(`${sys.httpUrl}/#/schedules/new`);
+    await page.getByRole('button', { name: 'EN' }).click();
+    await poll(() => page.locator('main h1').textContent()).toBe('New schedule');
+    await page.getByLabel('Advanced (cron expression)').check();
+    expect(await page.getByLabel('Cron expression', { exact: true }).isVisible()).toBe(true);
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, 'schedule-form-phone-en');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
 });
