@@ -152,6 +152,9 @@ describe('the broadcast screens', () => {
     await page.getByLabel('Thêm bản tin').selectOption(String(bulletin.id));
     await page.getByRole('button', { name: 'Thêm', exact: true }).first().click();
     await page.getByLabel('Địa bàn').selectOption('01858');
+    await page.locator('.area-picker').getByRole('button', { name: 'Thêm', exact: true }).click();
+    // A single cluster as well (it lies in the commune: it plays once, not twice).
+    await page.getByLabel('Cụm loa riêng lẻ').selectOption(agents[0]!.deviceId);
     await page.getByRole('button', { name: 'Thêm', exact: true }).last().click();
     expect(await page.getByTestId('playlist').textContent()).toContain('Bản tin huyện Pác Nặm');
     expect(await unlabelledControls(page)).toEqual([]);
@@ -160,6 +163,8 @@ describe('the broadcast screens', () => {
     await poll(() => page.getByTestId('schedule-saved').textContent()).toContain('Chương trình sáng');
     const created = sys.ctx.database.sqlite.prepare('SELECT id, timing FROM schedules WHERE title = ?').get('Chương trình sáng') as { id: number; timing: string };
     expect(JSON.parse(created.timing)).toMatchObject({ kind: 'weekly', daysOfWeek: [1, 2, 3, 4, 5, 6, 7], times: ['06:15'] });
+    const stored = await sys.http('GET', `/api/v1/schedules/${created.id}`, { cookie: district.cookie });
+    expect(stored.body).toMatchObject({ class: 'normal', bulletinIds: [bulletin.id], targets: { areas: ['01858'], groups: [], devices: [agents[0]!.deviceId] } });
 
     // Tomorrow's airing in the week calendar (the week that holds tomorrow).
     const tomorrow = DateTime.now().setZone(ZONE).plus({ days: 1 }).toISODate()!;
@@ -177,7 +182,7 @@ describe('the broadcast screens', () => {
     await page.getByLabel('Thêm bản tin').selectOption(String(bulletin.id));
     await page.getByRole('button', { name: 'Thêm', exact: true }).first().click();
     await page.getByLabel('Địa bàn').selectOption('01858');
-    await page.getByRole('button', { name: 'Thêm', exact: true }).last().click();
+    await page.locator('.area-picker').getByRole('button', { name: 'Thêm', exact: true }).click();
     await page.getByRole('button', { name: 'Lưu' }).click();
     const clashes = page.getByTestId('clashes');
     await poll(() => clashes.textContent()).toContain('Chương trình sáng');

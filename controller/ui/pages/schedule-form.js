@@ -11,6 +11,7 @@ import { t } from '../lib/i18n.js';
 import { can, useSession } from '../lib/session.js';
 import { AreaPicker } from './area-picker.js';
 import { BulletinSelect, bulletinLabel, useApprovedBulletins } from './bulletin-select.js';
+import { DeviceTargets, GroupTargets } from './schedule-targets.js';
 import { timingBody, TimingFields, timingState } from './schedule-timing.js';
 
 function Playlist({ ids, onChange, bulletins }) {
@@ -69,6 +70,8 @@ function initial(s) {
     url: s?.stream?.url ?? '',
     minutes: s?.stream ? String(Math.round(s.stream.durationMs / 60_000)) : '30',
     areas: s?.targets.areas ?? [],
+    groups: s?.targets.groups ?? [],
+    devices: s?.targets.devices ?? [],
     volume: s?.volume ?? '',
   };
 }
@@ -94,8 +97,7 @@ export function ScheduleForm({ schedule, onSaved }) {
       validFrom: recurring && f.validFrom ? f.validFrom : null,
       validTo: recurring && f.validTo ? f.validTo : null,
       volume: f.volume === '' ? null : Number(f.volume),
-      // Groups and single clusters chosen through the API are kept as they are.
-      targets: { areas: f.areas, groups: schedule?.targets.groups ?? [], devices: schedule?.targets.devices ?? [] },
+      targets: { areas: f.areas, groups: f.groups, devices: f.devices },
     };
     if (f.source === 'bulletins') body.bulletinIds = f.bulletinIds;
     else body.stream = { url: f.url.trim(), durationMs: Math.round(Number(f.minutes) * 60_000) };
@@ -142,7 +144,8 @@ export function ScheduleForm({ schedule, onSaved }) {
     <fieldset>
       <legend>${t('schedules.targets')}</legend>
       <${AreaPicker} id="sched-area" label=${t('schedules.area')} value=${f.areas} onChange=${set('areas')} />
-      ${schedule && schedule.targets.groups.length + schedule.targets.devices.length > 0 && html`<p class="hint">${t('schedules.otherTargets', { n: schedule.targets.groups.length + schedule.targets.devices.length })}</p>`}
+      <${GroupTargets} value=${f.groups} onChange=${set('groups')} />
+      <${DeviceTargets} value=${f.devices} onChange=${set('devices')} />
     </fieldset>
     <${TextField} id="sched-volume" type="number" min="0" max="100" label=${t('emergency.volume')} value=${f.volume} onInput=${set('volume')} hint=${t('emergency.volumeHint')} />
     <p class="actions"><button type="submit" class="primary" disabled=${busy}>${t('common.save')}</button><a class="button secondary" href="#/schedules">${t('common.cancel')}</a></p>
