@@ -17,6 +17,12 @@ const ROUTES = [
   ['users', () => import('./pages/users.js')],
   ['audit', () => import('./pages/audit.js')],
   ['account', () => import('./pages/account.js')],
+  ['today', () => import('./pages/today.js')],
+  ['schedules', () => import('./pages/schedules.js')],
+  ['schedules/new', () => import('./pages/schedule-edit.js')],
+  ['schedules/:id', () => import('./pages/schedule-edit.js')],
+  ['emergency', () => import('./pages/emergency.js')],
+  ['emergency/:id', () => import('./pages/emergency-live.js')],
 ];
 const NOT_FOUND = () => import('./pages/not-found.js');
 

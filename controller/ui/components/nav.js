@@ -6,6 +6,9 @@ import { can, levelOfCode } from '../lib/session.js';
 
 export const NAV_ITEMS = [
   { path: '/', key: 'nav.overview' },
+  { path: '/today', key: 'nav.today', permission: 'reports.read' },
+  { path: '/schedules', key: 'nav.schedules', permission: 'schedules.read' },
+  { path: '/emergency', key: 'nav.emergency', permission: 'emergency.send' },
   { path: '/stations', key: 'nav.stations', permission: 'registry.read' },
   { path: '/devices', key: 'nav.devices', permission: 'devices.read' },
   { path: '/legacy', key: 'nav.legacy', permission: 'registry.read', levels: ['province', 'district'] },

@@ -1,4 +1,6 @@
 // English. Keys match i18n/vi.js one for one (controller/ui/i18n.test.ts checks both).
+import { enBroadcasts } from './broadcasts.en.js';
+
 export const en = {
   'common.loading': 'Loading…',
   'common.retry': 'Try again',
@@ -282,4 +284,5 @@ export const en = {
   'pager.next': 'Next',
   'pager.range': '{from}–{to} of {total}',
   'pager.total': '{n} in total',
+  ...enBroadcasts,
 };

@@ -1,5 +1,7 @@
 // Tiếng Việt — the console's default language. Keys match i18n/en.js one for one
 // (controller/ui/i18n.test.ts checks both, and every key the screens use).
+import { viBroadcasts } from './broadcasts.vi.js';
+
 export const vi = {
   'common.loading': 'Đang tải…',
   'common.retry': 'Thử lại',
@@ -283,4 +285,5 @@ export const vi = {
   'pager.next': 'Trang sau',
   'pager.range': '{from}–{to} trong {total}',
   'pager.total': 'Tổng cộng {n}',
+  ...viBroadcasts,
 };
