@@ -16,6 +16,9 @@ export interface BulletinFilter {
   status?: BulletinStatus;
   priorityClass?: BulletinRow['priorityClass'];
   source?: BulletinRow['source'];
+  language?: BulletinRow['language'];
+  /** Part of the category, any case (categories are free text). */
+  category?: string;
   q?: string;
   /** Only bulletins owned by exactly this unit (the approval queue of its approver). */
   ownerExactly?: string;
@@ -27,6 +30,7 @@ const detailColumns = {
   bulletin: bulletins,
   ownerAreaName: adminUnits.name,
   ownerLevel: adminUnits.level,
+  createdByName: users.displayName,
   asset: mediaAssets,
   original: mediaOriginals,
 };
@@ -35,9 +39,13 @@ export type BulletinDetailRow = {
   bulletin: BulletinRow;
   ownerAreaName: string;
   ownerLevel: 'province' | 'district' | 'commune';
+  createdByName: string | null;
   asset: typeof mediaAssets.$inferSelect | null;
   original: typeof mediaOriginals.$inferSelect | null;
 };
+
+/** `%text%` for LIKE, with the wildcards in the text itself taken literally. */
+const likePattern = (text: string) => `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
 
 export class BulletinsRepo {
   constructor(
@@ -54,6 +62,7 @@ export class BulletinsRepo {
       .select(detailColumns)
       .from(bulletins)
       .innerJoin(adminUnits, eq(adminUnits.code, bulletins.ownerAreaCode))
+      .leftJoin(users, eq(users.id, bulletins.createdBy))
       .leftJoin(mediaAssets, eq(mediaAssets.sha256, bulletins.assetSha256))
       .leftJoin(mediaOriginals, eq(mediaOriginals.sha256, bulletins.originalSha256));
   }
@@ -77,8 +86,10 @@ export class BulletinsRepo {
     if (filter.status) conditions.push(eq(bulletins.status, filter.status));
     if (filter.priorityClass) conditions.push(eq(bulletins.priorityClass, filter.priorityClass));
     if (filter.source) conditions.push(eq(bulletins.source, filter.source));
+    if (filter.language) conditions.push(eq(bulletins.language, filter.language));
+    if (filter.category) conditions.push(like(bulletins.category, likePattern(filter.category)));
     if (filter.q) {
-      const pattern = `%${filter.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      const pattern = likePattern(filter.q);
       conditions.push(or(like(bulletins.title, pattern), like(bulletins.category, pattern), like(bulletins.notes, pattern))!);
     }
     const where = and(...conditions);
