@@ -70,13 +70,14 @@ function Facts({ b }) {
   ${b.text && html`<h3>${t('bulletins.tts.text')}</h3><p class="spoken-text">${b.text}</p>`}`;
 }
 
+// The first entry's reason is the API's own marker ("created"), not a person's words.
 function History({ id }) {
   const state = useApi(`/bulletins/${id}/transitions`);
   return html`<${Async} state=${state}>${(items) => html`<ol class="plain-list history" data-testid="history">
     ${items.map(
       (h) => html`<li key=${h.id}>
         <${StatusBadge} status=${h.toStatus} /> ${fmtDateTime(h.at)} · ${h.actorName ?? '—'}
-        ${h.reason && html`<br /><span class="reason">${t('bulletins.reason')}: ${h.reason}</span>`}
+        ${h.reason && h.fromStatus !== null && html`<br /><span class="reason">${t('bulletins.reason')}: ${h.reason}</span>`}
       </li>`,
     )}
   </ol>`}</${Async}>`;
