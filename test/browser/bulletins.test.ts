@@ -162,6 +162,14 @@ describe('the bulletin screens', () => {
     expect(await page.getByLabel('Tiêu đề').inputValue()).toBe('Danh sách hộ dân');
     await page.getByRole('button', { name: 'Tạo bản tin' }).click();
     await poll(() => page.getByTestId('tts-form').getByRole('alert').textContent()).toContain('espeak-ng');
+
+    // In English, the API's refusal comes in English.
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('link', { name: 'Upload a file' }).click();
+    await page.getByLabel('Title').fill('Household list');
+    await page.getByLabel('Audio file').setInputFiles(fake);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await poll(() => page.getByTestId('upload-form').getByRole('alert').textContent()).toContain('The file "danh-sach-ho-dan.mp3" is not an audio file ffmpeg can read');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
@@ -200,7 +208,7 @@ describe('the bulletin screens', () => {
     const row = table.locator(`tr[data-bulletin="${approvedId}"]`);
     expect(await row.textContent()).toContain('Đã duyệt');
     expect(await row.textContent()).toContain(operator.username);
-    expect(await row.locator('td').first().textContent()).toBe('0:04');
+    expect(await row.locator('td.num').first().textContent()).toBe('0:04');
     await screenshot(page, 'bulletins-phone');
 
     await page.getByLabel('Trạng thái').selectOption('approved');

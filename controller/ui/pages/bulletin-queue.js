@@ -17,8 +17,7 @@ const LIMIT = 20;
 function QueueItem({ b, onDecided }) {
   return html`<li class="card queue-item" data-bulletin=${b.id}>
     <h2><a href=${`#/bulletins/${b.id}`}>${b.title}</a></h2>
-    <p class="muted">${b.ownerAreaName} · ${t(`priority.${b.priorityClass}`)} · ${t(`bulletins.lang.${b.language}`)}${b.category ? ` · ${b.category}` : ''}
-      · ${fmtClock(durationOf(b))} · ${fmtLoudness(b.asset?.loudnessLufs)}</p>
+    <p class="muted">${[b.ownerAreaName, t(`priority.${b.priorityClass}`), t(`bulletins.lang.${b.language}`), b.category, fmtClock(durationOf(b)), fmtLoudness(b.asset?.loudnessLufs)].filter(Boolean).join(' · ')}</p>
     <p class="muted">${t('bulletins.queue.by', { name: b.createdByName ?? '—', at: fmtDateTime(b.updatedAt) })}</p>
     ${b.notes && html`<p>${b.notes}</p>`}
     ${b.asset && html`<audio controls preload="none" src=${b.asset.url} aria-label=${t('bulletins.previewNamed', { title: b.title })}></audio>`}

@@ -32,10 +32,10 @@ function Filters({ query, update }) {
 
 export function BulletinTable({ items, label }) {
   return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${label}>
-    <table class="data" data-testid="bulletins-table">
+    <table class="data bulletins-table" data-testid="bulletins-table">
       <thead><tr>
-        <th scope="col">${t('bulletins.field.title')}</th><th scope="col" class="num">${t('bulletins.duration')}</th>
-        <th scope="col" class="num">${t('bulletins.loudness')}</th><th scope="col">${t('bulletins.field.status')}</th>
+        <th scope="col">${t('bulletins.field.title')}</th><th scope="col">${t('bulletins.field.status')}</th>
+        <th scope="col" class="num">${t('bulletins.duration')}</th><th scope="col" class="num">${t('bulletins.loudness')}</th>
         <th scope="col">${t('bulletins.createdBy')}</th>
       </tr></thead>
       <tbody>
@@ -43,9 +43,9 @@ export function BulletinTable({ items, label }) {
           (b) => html`<tr key=${b.id} data-bulletin=${b.id}>
             <th scope="row"><a href=${`#/bulletins/${b.id}`}>${b.title}</a>
               <br /><small class="muted">${b.ownerAreaName}${b.category ? ` · ${b.category}` : ''} · ${t(`bulletins.lang.${b.language}`)}${b.priorityClass !== 'normal' ? ` · ${t(`priority.${b.priorityClass}`)}` : ''}</small></th>
+            <td><${StatusBadge} status=${b.status} /> <${JobNote} job=${b.job} /></td>
             <td class="num">${fmtClock(durationOf(b))}</td>
             <td class="num">${fmtLoudness(b.asset?.loudnessLufs)}</td>
-            <td><${StatusBadge} status=${b.status} /> <${JobNote} job=${b.job} /></td>
             <td>${b.createdByName ?? '—'}<br /><small class="muted">${fmtDateTime(b.createdAt)}</small></td>
           </tr>`,
         )}
