@@ -1,5 +1,6 @@
 // Queries for bulletins and their approval history. No rules here: see bulletins.service.ts.
-import { and, asc, count, desc, eq, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { unitWithin } from '../access/scope-sql.js';
 import type { LoaDatabase } from '../db/client.js';
 import { users } from '../db/schema/accounts.js';
@@ -44,8 +45,12 @@ export type BulletinDetailRow = {
   original: typeof mediaOriginals.$inferSelect | null;
 };
 
-/** `%text%` for LIKE, with the wildcards in the text itself taken literally. */
-const likePattern = (text: string) => `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+/** `column` contains `text` (ASCII letters in any case); % and _ in the text are taken literally. */
+function contains(column: SQLiteColumn, text: string): SQL {
+  const pattern = `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  // SQLite has no default escape character for LIKE: it must be named.
+  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+}
 
 export class BulletinsRepo {
   constructor(
@@ -87,11 +92,8 @@ export class BulletinsRepo {
     if (filter.priorityClass) conditions.push(eq(bulletins.priorityClass, filter.priorityClass));
     if (filter.source) conditions.push(eq(bulletins.source, filter.source));
     if (filter.language) conditions.push(eq(bulletins.language, filter.language));
-    if (filter.category) conditions.push(like(bulletins.category, likePattern(filter.category)));
-    if (filter.q) {
-      const pattern = likePattern(filter.q);
-      conditions.push(or(like(bulletins.title, pattern), like(bulletins.category, pattern), like(bulletins.notes, pattern))!);
-    }
+    if (filter.category) conditions.push(contains(bulletins.category, filter.category));
+    if (filter.q) conditions.push(or(contains(bulletins.title, filter.q), contains(bulletins.category, filter.q), contains(bulletins.notes, filter.q))!);
     const where = and(...conditions);
     const rows = this.detailQuery().where(where).orderBy(desc(bulletins.updatedAt), desc(bulletins.id)).limit(filter.limit).offset(filter.offset).all();
     const total = this.db.select({ n: count() }).from(bulletins).innerJoin(adminUnits, eq(adminUnits.code, bulletins.ownerAreaCode)).where(where).get()?.n ?? 0;
