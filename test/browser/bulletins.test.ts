@@ -1,15 +1,15 @@
 // The bulletin screens in a real browser (Debian's Chromium with its fake microphone) against a real
 // controller and real ffmpeg: a commune operator uploads a generated audio file and watches it
 // upload and process, submits it; the commune's approver approves it from the queue and rejects
-// another with a reason; a bad upload, a missing text-to-speech voice and a refused microphone
-// each show what is wrong; a recording from the microphone becomes a bulletin; the library fits a
+// another with a reason; a bad upload, a missing text-to-speech voice, a failed processing and a
+// refused microphone each show what is wrong; a recording from the microphone becomes a bulletin; the library fits a
 // 360-px phone and filters.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeAudio, SPEECH_LIKE, upload, waitForJob } from '../media-fixtures.js';
+import { bin, makeAudio, SPEECH_LIKE, upload, waitForJob } from '../media-fixtures.js';
 import { startTestSystem, type TestSystem } from '../system.js';
 import { fitsWidth, launchBrowser, openConsole, PHONE, screenshot, signIn, unlabelledControls } from './browser.js';
 
@@ -20,23 +20,37 @@ let sys: TestSystem;
 let browser: Browser;
 let dir: string;
 let notice: string;
-let blocker: string;
+/** While this file exists, the stand-in ffmpeg fails every encode (see beforeAll). */
+let breakEncoder: string;
 let operator: Awaited<ReturnType<TestSystem['createUser']>>;
 let approver: Awaited<ReturnType<TestSystem['createUser']>>;
 let approvedId: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'loa-cbul-'));
+  breakEncoder = path.join(dir, 'break-the-encoder');
+  // The real ffmpeg, except that the encode fails with its own words while `breakEncoder` exists.
+  const ffmpeg = path.join(dir, 'ffmpeg');
+  writeFileSync(
+    ffmpeg,
+    `#!/bin/bash
+case "$*" in
+  *libopus*)
+    if [ -e "${breakEncoder}" ]; then echo "[libopus @ 0x55d0c0ffee00] simulated encoder fault in frame 412" >&2; exit 1; fi ;;
+esac
+exec "${bin.ffmpeg}" "$@"
+`,
+  );
+  chmodSync(ffmpeg, 0o755);
   [sys, browser] = await Promise.all([
     // No espeak-ng where it is looked for: the text-to-speech form must show the API's message.
-    startTestSystem({ LOA_TTS_ESPEAK_PATH: path.join(dir, 'no-such-espeak-ng') }),
+    startTestSystem({ LOA_TTS_ESPEAK_PATH: path.join(dir, 'no-such-espeak-ng'), FFMPEG_PATH: ffmpeg }),
     launchBrowser(['--use-fake-device-for-media-stream']),
   ]);
-  [operator, approver, notice, blocker] = await Promise.all([
+  [operator, approver, notice] = await Promise.all([
     sys.createUser('commune_operator', BANG_THANH, 'vanthu.bangthanh'),
     sys.createUser('commune_approver', BANG_THANH, 'chutich.bangthanh'),
     makeAudio(dir, 'thong-bao-tiem-chung.mp3', SPEECH_LIKE(4), ['-c:a', 'libmp3lame', '-b:a', '64k']),
-    makeAudio(dir, 'chuong-trinh-dai-huyen.mp3', SPEECH_LIKE(40), ['-c:a', 'libmp3lame', '-b:a', '32k']),
   ]);
 }, 60_000);
 
@@ -72,9 +86,8 @@ describe('the bulletin screens', () => {
     // A commune operator may not make emergency bulletins: the class is not offered.
     expect(await page.getByLabel('Mức ưu tiên').locator('option').allTextContents()).toEqual(['Thông thường', 'Ưu tiên']);
 
-    // A longer job runs first (one transcode at a time), so this one is seen waiting, then running.
-    const first = await upload(sys, blocker, { cookie: operator.cookie, fields: { title: 'Chương trình của đài huyện' } });
-    expect(first.status).toBe(201);
+    // The job runner is held, so the job is seen waiting; then it runs and the page follows it live.
+    await sys.ctx.media.worker.stop();
     await fillMetadata(page, 'Thông báo lịch tiêm chủng tháng 12', 'y tế');
     await page.getByLabel('Tệp âm thanh').setInputFiles(notice);
     await watchUploadProgress(page);
@@ -84,9 +97,14 @@ describe('the bulletin screens', () => {
     approvedId = Number(page.url().split('/').pop());
     expect(await page.evaluate(() => (globalThis as any).uploadProgressSeen)).toContain(100);
     const processing = page.getByTestId('transcode-progress');
-    await processing.waitFor();
+    await poll(() => processing.textContent()).toContain('Đang chờ xử lý');
     await screenshot(page, 'bulletin-processing');
+    await page.evaluate(() => {
+      (globalThis as any).stillTheSamePage = true;
+    });
+    await sys.ctx.media.worker.start();
     await page.getByTestId('preview').waitFor({ timeout: 120_000 });
+    expect(await page.evaluate(() => (globalThis as any).stillTheSamePage)).toBe(true);
     expect(await processing.count()).toBe(0);
     expect(await page.getByTestId('preview').getAttribute('src')).toMatch(/^\/api\/v1\/media\/[0-9a-f]{64}$/);
     // The delivered loudness, as the API measured it (−16 LUFS target).
@@ -173,6 +191,27 @@ describe('the bulletin screens', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it("shows ffmpeg's words when processing fails, and processes it again on request", async () => {
+    writeFileSync(breakEncoder, '');
+    const other = await makeAudio(dir, 'thong-bao-mat-dien.mp3', SPEECH_LIKE(3, 0.2), ['-c:a', 'libmp3lame']);
+    const created = await upload(sys, other, { cookie: operator.cookie, fields: { title: 'Lịch cắt điện' } });
+    expect(created.status).toBe(201);
+    const { page, context, errors } = await openConsole(browser, `${sys.httpUrl}/#/bulletins/${created.body.id}`);
+    await signIn(page, operator.username, operator.password);
+    const failed = page.getByTestId('job-failed');
+    await poll(() => failed.textContent()).toContain('simulated encoder fault in frame 412');
+    expect(await page.getByRole('button', { name: 'Gửi duyệt' }).count()).toBe(0);
+    await screenshot(page, 'bulletin-failed');
+
+    rmSync(breakEncoder);
+    await failed.getByRole('button', { name: 'Xử lý lại' }).click();
+    await page.getByTestId('preview').waitFor({ timeout: 60_000 });
+    expect(await failed.count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Gửi duyệt' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 90_000);
 
   it('records from the microphone into a bulletin, and says so when the microphone is refused', async () => {
     const refused = await openConsole(browser, `${sys.httpUrl}/#/bulletins/new?mode=record`);
