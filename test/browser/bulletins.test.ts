@@ -159,6 +159,19 @@ describe('the bulletin screens', () => {
     expect(await page.getByRole('button', { name: 'Duyệt', exact: true }).count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
+
+    // The author reads the reason, corrects the rejected bulletin (back to draft) and can submit again.
+    const author = await openConsole(browser, `${sys.httpUrl}/#/bulletins/${second.body.id}`);
+    await signIn(author.page, operator.username, operator.password);
+    await poll(() => author.page.getByTestId('history').textContent()).toContain('Lý do: Sai ngày họp, đề nghị ghi âm lại');
+    await author.page.getByRole('button', { name: 'Sửa thông tin hoặc âm thanh' }).click();
+    await author.page.getByTestId('edit-form').getByLabel('Tiêu đề').fill('Thông báo họp thôn (sửa ngày)');
+    await author.page.getByTestId('edit-form').getByRole('button', { name: 'Lưu' }).click();
+    await poll(() => author.page.locator('main h1').textContent()).toBe('Thông báo họp thôn (sửa ngày)');
+    expect(await author.page.locator('main [data-status]').first().getAttribute('data-status')).toBe('draft');
+    expect(await author.page.getByRole('button', { name: 'Gửi duyệt' }).count()).toBe(1);
+    expect(author.errors).toEqual([]);
+    await author.context.close();
   }, 120_000);
 
   it("shows the API's refusal next to the form: a file that is not audio, and text-to-speech without its voice", async () => {

@@ -21,7 +21,8 @@ function ownerOptions(me, units) {
   ];
 }
 
-export function MetadataFields({ fields, onChange }) {
+/** `withOwner`: the owner can be chosen only when the bulletin is made. */
+export function MetadataFields({ fields, onChange, withOwner = true }) {
   const { me, units } = useSession();
   const set = (key) => (value) => onChange({ ...fields, [key]: value });
   const classes = PRIORITY_CLASSES.filter((c) => c !== 'emergency' || can(me, 'emergency.send'));
@@ -34,7 +35,7 @@ export function MetadataFields({ fields, onChange }) {
         options=${classes.map((c) => ({ value: c, label: t(`priority.${c}`) }))} />
     </div>
     <${TextField} name="category" label=${t('bulletins.field.category')} value=${fields.category} onInput=${set('category')} maxLength="100" hint=${t('bulletins.categoryHint')} />
-    ${owners.length > 1 && html`<${SelectField} name="ownerAreaCode" label=${t('bulletins.field.owner')} value=${fields.ownerAreaCode} onChange=${set('ownerAreaCode')} options=${owners} />`}
+    ${withOwner && owners.length > 1 && html`<${SelectField} name="ownerAreaCode" label=${t('bulletins.field.owner')} value=${fields.ownerAreaCode} onChange=${set('ownerAreaCode')} options=${owners} />`}
     <div class="field">
       <label for="bulletin-notes">${t('bulletins.field.notes')}</label>
       <textarea id="bulletin-notes" name="notes" rows="2" maxLength="2000" value=${fields.notes} onInput=${(e) => set('notes')(e.currentTarget.value)}></textarea>

@@ -9,6 +9,7 @@ import { html } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 import { can, useSession } from '../lib/session.js';
 import { BulletinActions } from './bulletin-actions.js';
+import { BulletinEdit } from './bulletin-edit.js';
 import { durationOf, fmtClock, fmtLoudness, ProgressBar, StatusBadge, useTranscodeProgress } from './bulletin-parts.js';
 
 function Processing({ b, onEnd }) {
@@ -83,6 +84,19 @@ function History({ id }) {
   </ol>`}</${Async}>`;
 }
 
+/** Drafts and rejected bulletins can be changed by those who make bulletins. */
+function Edit({ b, onChanged }) {
+  const { me } = useSession();
+  const [open, setOpen] = useState(false);
+  if (!can(me, 'bulletins.create') || (b.status !== 'draft' && b.status !== 'rejected')) return null;
+  return html`<section class="card" aria-labelledby="bulletin-edit">
+    <h2 id="bulletin-edit">${t('bulletins.edit.title')}</h2>
+    ${open
+      ? html`<${BulletinEdit} bulletin=${b} onChanged=${onChanged} onClose=${() => setOpen(false)} />`
+      : html`<button type="button" class="secondary" onClick=${() => setOpen(true)}>${t('bulletins.edit.open')}</button>`}
+  </section>`;
+}
+
 export default function Bulletin({ params }) {
   const state = useApi(`/bulletins/${encodeURIComponent(params.id)}`);
   const b = state.data;
@@ -96,6 +110,7 @@ export default function Bulletin({ params }) {
         <${Player} b=${bulletin} />
         <${BulletinActions} bulletin=${bulletin} onChanged=${(next) => state.setData(next)} />
       </section>
+      <${Edit} b=${bulletin} onChanged=${(next) => state.setData(next)} />
       <div class="columns">
         <section class="card" aria-labelledby="bulletin-facts"><h2 id="bulletin-facts">${t('bulletins.details')}</h2><${Facts} b=${bulletin} /></section>
         <section class="card" aria-labelledby="bulletin-history"><h2 id="bulletin-history">${t('bulletins.history')}</h2><${History} key=${`${bulletin.status}-${bulletin.updatedAt}`} id=${bulletin.id} /></section>
