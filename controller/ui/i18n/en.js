@@ -368,6 +368,8 @@ export const en = {
   'bulletins.record.stop': 'Stop',
   'bulletins.record.again': 'Record again',
   'bulletins.record.recording': 'Recording… {time}',
+  'bulletins.record.started': 'Recording started.',
+  'bulletins.record.stopped': 'Recording stopped: listen to it, then save it or record again.',
   'bulletins.record.listen': 'Listen to the recording',
   'bulletins.record.submit': 'Save the recording',
   'bulletins.record.insecure': 'Browsers open the microphone only on a secure (HTTPS) address. Open the console over HTTPS, or record on the phone and upload the file.',

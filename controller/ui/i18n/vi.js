@@ -369,6 +369,8 @@ export const vi = {
   'bulletins.record.stop': 'Dừng',
   'bulletins.record.again': 'Ghi lại',
   'bulletins.record.recording': 'Đang ghi âm… {time}',
+  'bulletins.record.started': 'Đã bắt đầu ghi âm.',
+  'bulletins.record.stopped': 'Đã dừng ghi âm: nghe lại rồi lưu, hoặc ghi lại.',
   'bulletins.record.listen': 'Nghe lại bản ghi',
   'bulletins.record.submit': 'Lưu bản ghi',
   'bulletins.record.insecure': 'Trình duyệt chỉ mở micrô trên địa chỉ bảo mật (HTTPS). Hãy mở trang quản lý qua HTTPS, hoặc ghi âm bằng điện thoại rồi tải tệp lên.',

@@ -31,7 +31,7 @@ function ReplaceAudio({ bulletin, onChanged }) {
   };
   return html`<form class="stack" onSubmit=${submit} data-testid="replace-audio">
     <${ErrorNotice} error=${error} />
-    ${progress !== null && html`<div role="status" aria-live="polite"><${ProgressBar} ratio=${progress} label=${t('bulletins.upload.sending')} /></div>`}
+    ${progress !== null && html`<${ProgressBar} ratio=${progress} label=${t('bulletins.upload.sending')} />`}
     <div class="field">
       <label for="replace-file">${t('bulletins.edit.newAudio')}</label>
       <input id="replace-file" name="audio" type="file" accept="audio/*,video/*,.mp3,.m4a,.wav,.ogg,.opus,.webm,.aac,.flac,.amr" required

@@ -60,11 +60,14 @@ export function availableActions(me, b) {
   return actions;
 }
 
-/** A labelled progress bar with its figure written next to it. */
+/**
+ * A labelled progress bar with its figure written next to it. Only the label is announced (once,
+ * as it changes): a live region around the bar would read out every percent.
+ */
 export function ProgressBar({ ratio, label, testId }) {
   const pct = Math.round(Math.max(0, Math.min(1, ratio ?? 0)) * 100);
   return html`<div class="progress-line" data-testid=${testId}>
-    <span class="progress-label">${label}</span>
+    <span class="progress-label" role="status">${label}</span>
     <progress max="100" value=${pct} aria-label=${label}>${pct}%</progress>
     <span class="progress-value">${pct}%</span>
   </div>`;

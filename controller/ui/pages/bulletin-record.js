@@ -83,9 +83,10 @@ export function RecordForm({ fields, metadata, onCreated }) {
   return html`<form class="stack" onSubmit=${submit} data-testid="record-form">
     <${UploadProgress} upload=${upload} />
     ${metadata}
-    <div class="recorder card" aria-live="polite">
+    <div class="recorder card">
+      <p class="sr-only" role="status">${phase === 'recording' ? t('bulletins.record.started') : phase === 'recorded' ? t('bulletins.record.stopped') : ''}</p>
       ${problem && html`<div class="notice warn" role="alert" data-testid="microphone-problem"><p>${t(`bulletins.record.${problem}`)}</p></div>`}
-      ${phase === 'recording' && html`<p class="recording"><span class="rec-dot" aria-hidden="true"></span>${t('bulletins.record.recording', { time: fmtClock(elapsed) })}</p>`}
+      ${phase === 'recording' && html`<p class="recording" aria-hidden="true"><span class="rec-dot"></span>${t('bulletins.record.recording', { time: fmtClock(elapsed) })}</p>`}
       ${phase === 'recorded' && take && html`<audio controls src=${take.url} aria-label=${t('bulletins.record.listen')}></audio>`}
       <p class="actions">
         ${phase === 'idle' || phase === 'asking'

@@ -31,7 +31,7 @@ export function useUpload(onCreated) {
 
 export function UploadProgress({ upload }) {
   return html`<${ErrorNotice} error=${upload.error} />
-    ${upload.busy && html`<div role="status" aria-live="polite"><${ProgressBar} testId="upload-progress" ratio=${upload.progress} label=${t('bulletins.upload.sending')} /></div>`}`;
+    ${upload.busy && html`<${ProgressBar} testId="upload-progress" ratio=${upload.progress} label=${t('bulletins.upload.sending')} />`}`;
 }
 
 export function UploadForm({ fields, metadata, onCreated }) {

@@ -37,7 +37,7 @@ function Processing({ b, onEnd }) {
     </div>`;
   }
   if (job.status === 'done') return null;
-  return html`<div role="status" aria-live="polite">
+  return html`<div>
     <${ProgressBar} testId="transcode-progress" ratio=${job.progress} label=${t(`bulletins.job.${job.status}`)} />
     <p class="hint">${t('bulletins.job.hint')}</p>
   </div>`;
