@@ -360,7 +360,7 @@ export const en = {
   'bulletins.mode.record': 'Record',
   'bulletins.mode.tts': 'From text',
   'bulletins.upload.file': 'Audio file',
-  'bulletins.upload.fileHint': 'mp3, m4a, wav, ogg, webm… up to 2 hours. The loudness is evened out automatically.',
+  'bulletins.upload.fileHint': 'mp3, m4a, wav, ogg, webm… — any audio a phone or a studio makes. The loudness is evened out automatically.',
   'bulletins.upload.submit': 'Upload',
   'bulletins.upload.sending': 'Uploading',
   'bulletins.upload.cutOff': 'The upload was cut off before the server answered: the file may be too large, or the network dropped. Try again.',

@@ -361,7 +361,7 @@ export const vi = {
   'bulletins.mode.record': 'Ghi âm',
   'bulletins.mode.tts': 'Từ văn bản',
   'bulletins.upload.file': 'Tệp âm thanh',
-  'bulletins.upload.fileHint': 'mp3, m4a, wav, ogg, webm… dài tối đa 2 giờ. Độ lớn được cân bằng tự động.',
+  'bulletins.upload.fileHint': 'mp3, m4a, wav, ogg, webm… — tệp âm thanh từ điện thoại hay phòng thu đều được. Độ lớn được cân bằng tự động.',
   'bulletins.upload.submit': 'Tải lên',
   'bulletins.upload.sending': 'Đang tải lên',
   'bulletins.upload.cutOff': 'Việc tải lên bị ngắt trước khi máy chủ trả lời: tệp có thể quá lớn, hoặc mất mạng. Hãy thử lại.',
