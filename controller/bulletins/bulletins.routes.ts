@@ -39,6 +39,8 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
               status: Type.Optional(StatusSchema),
               priorityClass: Type.Optional(PriorityClassSchema),
               source: Type.Optional(SourceSchema),
+              language: Type.Optional(LanguageSchema),
+              category: Type.Optional(Type.String({ maxLength: 100, description: 'part of the category, any case' })),
               q: Type.Optional(Type.String({ maxLength: 100 })),
               approvable: Type.Optional(Type.Boolean({ description: 'only submitted bulletins that I may approve (my approval queue)' })),
             }),
