@@ -142,6 +142,8 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
       if (status === 'problem' && !note?.trim()) throw new AppError('validation_failed', { detail: 'a problem needs a note saying what was wrong' });
       const result = views.confirm(request.params.id, request.params.code, status, note?.trim() || null, actor.userId);
       ctx.audit.record({ actor: auditActor(actor), ip: request.ip, action: 'broadcast.confirm', target: { type: 'occurrence', id: request.params.id, areaCode: request.params.code }, outcome: 'ok', detail: { status, note: result.note } });
+      // Open consoles (the overview's day counts) reload on it.
+      ctx.live.publish(request.params.code, 'airing', { communeCode: request.params.code, occurrenceId: request.params.id, confirmation: status });
       return result;
     },
   );
