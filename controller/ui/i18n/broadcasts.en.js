@@ -221,6 +221,7 @@ export const enBroadcasts = {
   'controls.op.restart': 'Restart',
   'controls.airings': 'Aired yesterday and today',
   'controls.noAirings': 'No scheduled airing yesterday or today.',
+  'controls.airedAt': 'played {start}–{end}',
 
   'overviewBroadcasts.title': "Today's broadcasts",
   'overviewBroadcasts.planned': 'Airings planned',

@@ -221,6 +221,7 @@ export const viBroadcasts = {
   'controls.op.restart': 'Khởi động lại',
   'controls.airings': 'Đã phát hôm qua và hôm nay',
   'controls.noAirings': 'Không có buổi phát nào theo lịch hôm qua và hôm nay.',
+  'controls.airedAt': 'phát lúc {start}–{end}',
 
   'overviewBroadcasts.title': 'Buổi phát hôm nay',
   'overviewBroadcasts.planned': 'Lượt phát theo lịch',
