@@ -257,6 +257,10 @@ describe('the broadcast screens', () => {
     await a.result(volume.id);
     await poll(() => list.locator(`tr[data-command="${volume.id}"]`).getAttribute('data-status')).toBe('ok');
 
+    // The commune may put its district's bulletin on air too, so the picker offers it.
+    await poll(() => page.getByLabel('Phát ngay bản tin').locator('option').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Bản tin huyện Pác Nặm'), expect.stringContaining('Bản tin xã Bằng Thành')]),
+    );
     await page.getByLabel('Phát ngay bản tin').selectOption(String(communeBulletin.id));
     await page.getByRole('button', { name: 'Phát ngay', exact: true }).click();
     await waitFor(() => expect(commandsOf('play')).toHaveLength(1));
