@@ -7,6 +7,7 @@ import { users } from '../db/schema/accounts.js';
 import { type BulletinStatus, bulletins, bulletinTransitions, mediaAssets, mediaOriginals } from '../db/schema/media.js';
 import { adminUnits } from '../db/schema/registry.js';
 import type { AdminUnitIndex } from '../registry/admin-units.js';
+import { usableBy } from './usable.js';
 
 export type BulletinRow = typeof bulletins.$inferSelect;
 export type NewBulletin = typeof bulletins.$inferInsert;
@@ -23,6 +24,8 @@ export interface BulletinFilter {
   q?: string;
   /** Only bulletins owned by exactly this unit (the approval queue of its approver). */
   ownerExactly?: string;
+  /** Instead of `scopeCode`: approved bulletins with a delivery file that this unit may put on air (usable.ts). */
+  usableBy?: { scopeCode: string; excludeIds: number[] };
   limit: number;
   offset: number;
 }
@@ -85,7 +88,7 @@ export class BulletinsRepo {
   }
 
   list(filter: BulletinFilter): { rows: BulletinDetailRow[]; total: number } {
-    const conditions: SQL[] = [unitWithin(this.units, filter.scopeCode)];
+    const conditions: SQL[] = [filter.usableBy ? usableBy(this.units, filter.usableBy.scopeCode, filter.usableBy.excludeIds) : unitWithin(this.units, filter.scopeCode)];
     if (filter.areaCode) conditions.push(unitWithin(this.units, filter.areaCode));
     if (filter.ownerExactly) conditions.push(eq(bulletins.ownerAreaCode, filter.ownerExactly));
     if (filter.status) conditions.push(eq(bulletins.status, filter.status));

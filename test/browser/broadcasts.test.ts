@@ -21,15 +21,45 @@ let operator: { username: string; password: string; cookie: string };
 let district: { username: string; password: string; cookie: string };
 const agents: FakeAgent[] = [];
 let bulletin: { id: number };
-// The commune's own: GET /bulletins lists a commune only its own area's bulletins.
+// The commune's own bulletin (the pickers also offer the district's: GET /bulletins?usable=true).
 let communeBulletin: { id: number };
 // Each cluster numbers its outbox; the scenarios share the clusters, so they share the counters.
+// Otherwise every test sets up what it checks, so any one runs alone (`-t`).
 const seqs = new Map<string, number>();
 const nextSeq = (agent: FakeAgent) => {
   const seq = (seqs.get(agent.deviceId) ?? 0) + 1;
   seqs.set(agent.deviceId, seq);
   return seq;
 };
+
+/**
+ * A one-off airing on one cluster, started and finished as that cluster reports it: a test's own
+ * proof of play (so each test can run alone with -t). Another test's airing on the cluster may
+ * hold the next seconds: the airing then goes right after the clash the API names.
+ */
+async function airedOn(agent: FakeAgent, title: string, bulletinId: number, cookie: string): Promise<ManifestItem> {
+  let at = soon(2);
+  let res = await sys.http('POST', '/api/v1/schedules', { cookie, body: { title, timing: { kind: 'once', at }, bulletinIds: [bulletinId], targets: { devices: [agent.deviceId] } } });
+  if (res.status === 409) {
+    const after = Math.max(...(res.body.details.clashes as { endAt: number }[]).map((c) => c.endAt)) + 1_000;
+    at = DateTime.fromMillis(Math.max(after, Date.now() + 2_000), { zone: ZONE }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+    res = await sys.http('POST', '/api/v1/schedules', { cookie, body: { title, timing: { kind: 'once', at }, bulletinIds: [bulletinId], targets: { devices: [agent.deviceId] } } });
+  }
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const scheduleId = String(res.body.schedule.id);
+  await sys.ctx.broadcasts.manifests.whenIdle();
+  await waitFor(() => expect(agent.lastManifest()?.items.some((i) => String(i.scheduleId) === scheduleId)).toBe(true));
+  const item = agent.lastManifest()!.items.find((i) => String(i.scheduleId) === scheduleId) as ManifestItem;
+  await waitFor(() => expect(Date.now()).toBeGreaterThan(item.startAt), 40_000);
+  const started = nextSeq(agent);
+  const finished = nextSeq(agent);
+  await agent.sendEvents([
+    { seq: started, type: 'play_started', itemId: item.id, occurrenceId: item.occurrenceId, scheduledAt: item.startAt, class: 'normal' },
+    { seq: finished, type: 'play_finished', itemId: item.id, occurrenceId: item.occurrenceId },
+  ]);
+  await waitFor(() => expect(agent.acks).toContain(finished));
+  return item;
+}
 
 beforeAll(async () => {
   [sys, browser] = await Promise.all([startTestSystem(), launchBrowser()]);
@@ -227,6 +257,10 @@ describe('the broadcast screens', () => {
     await a.result(volume.id);
     await poll(() => list.locator(`tr[data-command="${volume.id}"]`).getAttribute('data-status')).toBe('ok');
 
+    // The commune may put its district's bulletin on air too, so the picker offers it.
+    await poll(() => page.getByLabel('Phát ngay bản tin').locator('option').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Bản tin huyện Pác Nặm'), expect.stringContaining('Bản tin xã Bằng Thành')]),
+    );
     await page.getByLabel('Phát ngay bản tin').selectOption(String(communeBulletin.id));
     await page.getByRole('button', { name: 'Phát ngay', exact: true }).click();
     await waitFor(() => expect(commandsOf('play')).toHaveLength(1));
@@ -237,8 +271,12 @@ describe('the broadcast screens', () => {
 
     await page.getByRole('button', { name: 'Tắt bộ khuếch đại' }).click();
     await waitFor(() => expect(commandsOf('power').map((c) => c.payload.params)).toEqual([{ state: 'off' }]));
-    // Proof of play: the airing of the first scenario, as this cluster reported it.
-    await poll(() => page.getByTestId('device-airings').textContent()).toContain('Tin trưa xã');
+    // Proof of play: an airing this cluster reports while the page is open appears without a reload.
+    const aired = await airedOn(a, 'Tin kiểm tra cụm loa', communeBulletin.id, operator.cookie);
+    const airing = page.locator(`[data-testid=device-airings] li[data-occurrence="${aired.occurrenceId}"]`);
+    await poll(() => airing.getAttribute('data-outcome')).toBe('finished');
+    expect(await airing.textContent()).toContain('Tin kiểm tra cụm loa');
+    expect(await airing.textContent()).toContain('phát lúc');
     expect(await unlabelledControls(page)).toEqual([]);
     expect(await fitsWidth(page)).toBe(true);
     await screenshot(page, 'device-controls-phone');

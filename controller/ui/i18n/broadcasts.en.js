@@ -221,4 +221,18 @@ export const enBroadcasts = {
   'controls.op.restart': 'Restart',
   'controls.airings': 'Aired yesterday and today',
   'controls.noAirings': 'No scheduled airing yesterday or today.',
+  'controls.airedAt': 'played {start}–{end}',
+
+  'overviewBroadcasts.title': "Today's broadcasts",
+  'overviewBroadcasts.planned': 'Airings planned',
+  'overviewBroadcasts.plannedDetail': '{programmes} programmes; {waiting} airings waiting or playing',
+  'overviewBroadcasts.aired': 'Aired',
+  'overviewBroadcasts.failed': 'Failed',
+  'overviewBroadcasts.skipped': '{n} skipped',
+  'overviewBroadcasts.confirmed': 'Confirmed heard by the commune',
+  'overviewBroadcasts.rate30': 'last 30 days: {rate} of airings confirmed by the commune',
+  'overviewBroadcasts.flagged': 'Problems flagged by the commune',
+  'overviewBroadcasts.none': 'No airing is scheduled today on the clusters of this area.',
+  'overviewBroadcasts.dayLink': "See the day's broadcasts",
+  'overviewBroadcasts.weekLink': 'See the week calendar',
 };

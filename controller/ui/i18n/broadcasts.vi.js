@@ -221,4 +221,18 @@ export const viBroadcasts = {
   'controls.op.restart': 'Khởi động lại',
   'controls.airings': 'Đã phát hôm qua và hôm nay',
   'controls.noAirings': 'Không có buổi phát nào theo lịch hôm qua và hôm nay.',
+  'controls.airedAt': 'phát lúc {start}–{end}',
+
+  'overviewBroadcasts.title': 'Buổi phát hôm nay',
+  'overviewBroadcasts.planned': 'Lượt phát theo lịch',
+  'overviewBroadcasts.plannedDetail': '{programmes} chương trình; {waiting} lượt đang chờ hoặc đang phát',
+  'overviewBroadcasts.aired': 'Đã phát',
+  'overviewBroadcasts.failed': 'Không phát được',
+  'overviewBroadcasts.skipped': '{n} lượt bị bỏ qua',
+  'overviewBroadcasts.confirmed': 'Xã đã xác nhận nghe rõ',
+  'overviewBroadcasts.rate30': '30 ngày qua: {rate} lượt phát được xã xác nhận',
+  'overviewBroadcasts.flagged': 'Xã báo sự cố',
+  'overviewBroadcasts.none': 'Hôm nay không có buổi phát nào theo lịch trên các cụm loa của địa bàn.',
+  'overviewBroadcasts.dayLink': 'Xem buổi phát trong ngày',
+  'overviewBroadcasts.weekLink': 'Xem lịch phát trong tuần',
 };

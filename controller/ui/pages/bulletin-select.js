@@ -1,13 +1,14 @@
-// A select of the approved bulletins the reader may put on air (GET /bulletins?status=approved:
-// their own area's), with each one's length. Used by the emergency form, the schedule playlist
-// and a cluster's "play now".
+// A select of the approved bulletins the reader may put on air (GET /bulletins?usable=true: their
+// own unit's, those of units inside it and of the district and province above it — exactly what
+// the API accepts), with each one's length and owner. Used by the emergency form, the schedule
+// playlist and a cluster's "play now".
 import { fmtDuration } from '../lib/format.js';
 import { useApi } from '../lib/hooks.js';
 import { html } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 
 export function useApprovedBulletins() {
-  const state = useApi('/bulletins?status=approved&limit=200');
+  const state = useApi('/bulletins?usable=true&limit=200');
   return state.data?.items ?? [];
 }
 

@@ -40,6 +40,8 @@ export default function Today({ query }) {
     return () => clearInterval(timer);
   }, [state.reload, commune]);
   useLiveEvent('hello', () => commune && state.reload());
+  // A cluster of the commune reported (or the commune confirmed): show it now, not at the next tick.
+  useLiveEvent('airing', (event) => event.communeCode === commune && state.reload());
   const update = (patch) => navigate('/today', { ...query, ...patch }, { replace: true });
 
   return html`<${PageHeader} title=${t('today.title')} subtitle=${commune ? units.name(commune) : t('today.subtitle')} />
