@@ -2,6 +2,7 @@
 // (`npm run bench -- transcode --agents=1000`). One line per scenario; each lives in its own file.
 import type { Scenario } from '../scenario.js';
 import { agentFootprintScenario } from './agent-footprint.js';
+import { apiScenario } from './api.js';
 import { brokerVsMosquittoScenario } from './broker-vs-mosquitto.js';
 import { transcodeScenario } from './transcode.js';
 
@@ -9,4 +10,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   transcode: transcodeScenario,
   'broker-vs-mosquitto': brokerVsMosquittoScenario,
   'agent-footprint': agentFootprintScenario,
+  api: apiScenario,
 };
