@@ -115,7 +115,7 @@ export const agentFootprintScenario: Scenario = async (options) => {
   ];
   if (tuned.rssMedianMb > 60) {
     notes.push(
-      'above the 60 MB budget: most of it is the `loa` command loading the controller’s modules before it runs the agent, and V8’s baseline; docs/agent.md ("Memory") measured the agent’s own entry about 8 MB lower. Not fixed here.',
+      'above the 60 MB budget. docs/agent.md ("Memory") measured the agent’s own entry (dist/agent/main.js runAgent, same options) about 8 MB lower than `loa agent`: the gap is what the `loa` command loads before it imports the agent (commander, cli/runtime.ts with the platform config and pino logger). Not changed here.',
     );
   }
   return { name: 'agent-footprint', params: { idleS }, figures, notes };
