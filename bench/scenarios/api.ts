@@ -139,7 +139,7 @@ export const apiScenario: Scenario = async (options) => {
   }
   figures.push({ label: 'telemetry rollup job (every 5 min, blocks the event loop)', value: Math.round(rollupMs), unit: 'ms' });
   notes.push(
-    `the 5-minute telemetry rollup took ${(rollupMs / 1000).toFixed(1)} s here, during which the controller answers nothing (the worst latencies above are requests that met it). ` +
+    `the 5-minute telemetry rollup took ${(rollupMs / 1000).toFixed(1)} s here, during which the controller answers nothing: a request arriving then waits for it (the measurement above may or may not have met one; see its max). ` +
       'Almost all of it is the per-device heartbeat statistics of today and yesterday (controller/telemetry/rollup.ts heartbeatStats): it reads every raw heartbeat of both days through the (device_id, received_at) index plus a table lookup each. ' +
       `This run keeps only ${size.heartbeatMinutes} min of heartbeats; a real day at 30 s is ${Math.round((86_400 / size.heartbeatIntervalS) * size.devices).toLocaleString('en-US')} rows, so the job grows to minutes. ` +
       'Not fixed here: the cure is incremental rollups (the heartbeat writer adding each batch into device_daily), not an index.',
