@@ -1,8 +1,14 @@
 // Every benchmark scenario `npm run bench` knows, by the name given on the command line
 // (`npm run bench -- transcode --agents=1000`). One line per scenario; each lives in its own file.
 import type { Scenario } from '../scenario.js';
+import { agentFootprintScenario } from './agent-footprint.js';
+import { apiScenario } from './api.js';
+import { brokerVsMosquittoScenario } from './broker-vs-mosquitto.js';
 import { transcodeScenario } from './transcode.js';
 
 export const SCENARIOS: Record<string, Scenario> = {
   transcode: transcodeScenario,
+  'broker-vs-mosquitto': brokerVsMosquittoScenario,
+  'agent-footprint': agentFootprintScenario,
+  api: apiScenario,
 };
