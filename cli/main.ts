@@ -39,6 +39,17 @@ device
   .option('--json', 'print {"deviceId", "secret", "agentConfig"} as JSON (save agentConfig as the agent config file)')
   .action((options) => run(async () => (await admin()).deviceAdd(options)));
 device
+  .command('add-bulk')
+  .description('provision many clusters at once, spread over communes; writes {"deviceId", "secret", "agentConfig"} per line to --out (mode 0600)')
+  .option('--commune <codes>', 'comma-separated commune codes (default: every commune with a station)')
+  .requiredOption('--count <n>', 'how many clusters', (v) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('a whole number of at least 1');
+    return v;
+  })
+  .requiredOption('--out <file>', 'where to write the ids and secrets (JSON lines; the only copy of the secrets)')
+  .option('--batch <n>', 'rows per database transaction (default 500)')
+  .action((options) => run(async () => (await admin()).deviceAddBulk(options)));
+device
   .command('list')
   .description('list clusters with their online state')
   .option('--commune <code>', 'only this area (commune, district or province code)')
