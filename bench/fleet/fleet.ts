@@ -11,12 +11,14 @@ import type { PlayStart } from './sim-player.js';
 
 export type FleetPlay = PlayStart & { deviceId: string };
 
-export interface FleetOptions extends Omit<WorkerOptions, 'rampPerS' | 'reportEveryMs'> {
+export interface FleetOptions extends Omit<WorkerOptions, 'rampPerS' | 'reportEveryMs' | 'maxConnecting'> {
   credentials: FleetCredential[];
   processes: number;
   /** New agents per second over the whole fleet (default 500). */
   rampPerS?: number;
   reportEveryMs?: number;
+  /** Agents connecting at once over the whole fleet (default 400). */
+  maxConnecting?: number;
 }
 
 export interface FleetTotals {
@@ -95,6 +97,7 @@ export class Fleet extends EventEmitter<{ stats: [FleetTotals]; play: [FleetPlay
         // Each worker starts at a different address so the first connections spread too.
         sourceAddresses: rotate(this.options.sourceAddresses, i),
         rampPerS: Math.max(1, rampPerS / count),
+        maxConnecting: Math.max(1, Math.ceil((this.options.maxConnecting ?? 400) / count)),
         reportEveryMs: this.options.reportEveryMs ?? 250,
       };
       delete (workerOptions as Partial<FleetOptions>).credentials;

@@ -20,6 +20,8 @@ export interface WorkerOptions {
   playback: boolean;
   /** New agents started per second by this worker (the broker verifies each secret once). */
   rampPerS: number;
+  /** At most this many of this worker's agents may be connecting at once. */
+  maxConnecting: number;
   reportEveryMs: number;
 }
 

@@ -134,6 +134,11 @@ async function start(credentials: FleetCredential[], options: WorkerOptions): Pr
   const stepMs = 50;
   const perStep = Math.max(1, Math.round((options.rampPerS * stepMs) / 1000));
   for (let i = 0; i < credentials.length && !stopping; i += perStep) {
+    // Self-pacing: no more than maxConnecting agents waiting for their CONNACK at once, so a
+    // broker busy checking secrets is not handed connections that time out and come back.
+    while (!stopping && agents.length - agents.filter((s) => s.agent.link.connected).length >= options.maxConnecting) {
+      await new Promise((resolve) => setTimeout(resolve, stepMs));
+    }
     for (const [k, credential] of credentials.slice(i, i + perStep).entries()) {
       const n = i + k;
       if (options.playback) await mkdir(`${options.workDir}/${credential.deviceId}`, { recursive: true });

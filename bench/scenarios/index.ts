@@ -2,6 +2,7 @@
 // (`npm run bench -- transcode --agents=1000`). One line per scenario; each lives in its own file.
 import type { Scenario } from '../scenario.js';
 import { connectionsScenario } from './connections.js';
+import { emergencyScenario } from './emergency.js';
 import { telemetryScenario } from './telemetry.js';
 import { transcodeScenario } from './transcode.js';
 
@@ -9,4 +10,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   transcode: transcodeScenario,
   connections: connectionsScenario,
   telemetry: telemetryScenario,
+  emergency: emergencyScenario,
 };
