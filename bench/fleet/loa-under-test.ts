@@ -21,7 +21,7 @@ export interface LoaUnderTest {
   httpUrl: string;
   mqttUrl: string;
   /** JSON over HTTP with the administrator's session. */
-  api(method: string, url: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(method: string, url: string, body?: unknown): Promise<{ status: number; body: { id?: string } & Record<string, unknown> }>;
   provision(count: number, communeCodes?: string[]): Promise<FleetCredential[]>;
   close(): Promise<void>;
 }

@@ -17,7 +17,11 @@ export const connectionsScenario: Scenario = async (options) => {
   try {
     // Let the online states and first heartbeats settle before measuring.
     await new Promise((resolve) => setTimeout(resolve, options.tiny ? 500 : 5_000));
-    const held = run.loa.broker.stats().connectedClients - 1; // minus the controller's own connection
+    // Held = agents whose connection is up as the agents see it (CONNACK received, subscribed,
+    // online state acknowledged). The broker's own count also holds half-dead connections a
+    // timed-out agent already replaced; it is in the notes.
+    const held = run.fleet.totals().connected;
+    const brokerClients = run.loa.broker.stats().connectedClients - 1; // minus the controller's own connection
     const after = await settledMemory();
     const rssPerKb = held > 0 ? (after.rss - before.rss) / held / 1024 : null;
     const heapPerKb = held > 0 ? (after.heapUsed - before.heapUsed) / held / 1024 : null;
@@ -30,6 +34,7 @@ export const connectionsScenario: Scenario = async (options) => {
     ];
     const notes = [
       ...run.notes,
+      `the broker counted ${brokerClients} device connections at the measurement; ${run.fleet.totals().connects - held} reconnects during the ramp`,
       `memory after gc: RSS ${mb(before.rss)} → ${mb(after.rss)} MB, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB; the process is broker + controller (one process in \`loa start\`)`,
       `agents connected at a ramp of ${rampPerS}/s: the broker checks each device secret once with scrypt (machine cost), then remembers it`,
     ];

@@ -28,7 +28,7 @@ async function fanOut(options: ScenarioOptions, agents: number, processes: numbe
     });
     const apiMs = Date.now() - t0;
     if (res.status !== 201) throw new Error(`emergency send failed: ${res.status} ${JSON.stringify(res.body)}`);
-    emergencyId = res.body.id;
+    emergencyId = String(res.body.id);
     const timeoutMs = options.tiny ? 15_000 : 60_000;
     await run.fleet.waitUntil(() => new Set(plays.map((p) => p.deviceId)).size >= agents, timeoutMs);
     // The controller's view: play_started events committed (they follow the start through the outbox).

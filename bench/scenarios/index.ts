@@ -3,6 +3,7 @@
 import type { Scenario } from '../scenario.js';
 import { connectionsScenario } from './connections.js';
 import { emergencyScenario } from './emergency.js';
+import { scheduledStartScenario } from './scheduled-start.js';
 import { telemetryScenario } from './telemetry.js';
 import { transcodeScenario } from './transcode.js';
 
@@ -11,4 +12,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   connections: connectionsScenario,
   telemetry: telemetryScenario,
   emergency: emergencyScenario,
+  'scheduled-start': scheduledStartScenario,
 };
