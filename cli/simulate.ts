@@ -6,6 +6,7 @@ import path from 'node:path';
 import { readCredentials } from '../bench/fleet/credentials.js';
 import { Fleet, type FleetTotals, limitMessages } from '../bench/fleet/fleet.js';
 import { parseAddressRange } from '../bench/fleet/source-addresses.js';
+import { fail } from './runtime.js';
 
 export interface SimulateOptions {
   agents?: string;
@@ -23,22 +24,46 @@ export interface SimulateOptions {
   summaryS: string;
 }
 
+/** A number option within bounds, or one clear line naming the option. */
+function numberOption(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max) fail(`${name} must be a number from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+  return n;
+}
+
 export async function simulate(options: SimulateOptions): Promise<void> {
-  const all = readCredentials(options.credentials);
-  const wanted = options.agents === undefined ? all.length : Number(options.agents);
-  if (wanted > all.length) throw new Error(`--agents ${wanted} but ${options.credentials} holds only ${all.length} credentials (provision more with \`loa device add-bulk\`)`);
+  const processes = Math.round(numberOption('--processes', options.processes, 1, 256));
+  const heartbeatS = numberOption('--heartbeat-s', options.heartbeatS, 0.05, 3600);
+  const disconnectRate = numberOption('--disconnect-rate', options.disconnectRate, 0, 1);
+  const slowLinkMs = numberOption('--slow-link-ms', options.slowLinkMs, 0, 60_000);
+  const ramp = numberOption('--ramp', options.ramp, 1, 1_000_000);
+  const summaryS = numberOption('--summary-s', options.summaryS, 0.2, 3600);
+  let sourceAddresses: string[] = [];
+  try {
+    sourceAddresses = parseAddressRange(options.sourceAddresses);
+  } catch (err) {
+    fail(`--source-addresses: ${(err as Error).message}`);
+  }
+  let all: ReturnType<typeof readCredentials> = [];
+  try {
+    all = readCredentials(options.credentials);
+  } catch (err) {
+    fail(`cannot read the credentials: ${(err as Error).message}`);
+  }
+  const wanted = options.agents === undefined ? all.length : Math.round(numberOption('--agents', options.agents, 1, 10_000_000));
+  if (wanted > all.length) fail(`--agents ${wanted} but ${options.credentials} holds only ${all.length} credentials (provision more with \`loa device add-bulk\`)`);
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'loa-simulate-'));
   const fleet = Fleet.start({
     credentials: all.slice(0, wanted),
-    processes: Number(options.processes),
+    processes,
     workDir,
-    heartbeatS: Number(options.heartbeatS),
+    heartbeatS,
     jitter: options.jitter ?? false,
-    disconnectRatePerMin: Number(options.disconnectRate),
-    slowLinkMs: Number(options.slowLinkMs),
-    sourceAddresses: parseAddressRange(options.sourceAddresses),
+    disconnectRatePerMin: disconnectRate,
+    slowLinkMs,
+    sourceAddresses,
     playback: options.playback ?? false,
-    rampPerS: Number(options.ramp),
+    rampPerS: ramp,
     ...(options.broker ? { brokerUrl: options.broker } : {}),
     ...(options.controller ? { controllerUrl: options.controller } : {}),
   });
@@ -60,7 +85,7 @@ export async function simulate(options: SimulateOptions): Promise<void> {
       shown.add(key);
     }
     previous = { at: now, totals: t };
-  }, Number(options.summaryS) * 1000);
+  }, summaryS * 1000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

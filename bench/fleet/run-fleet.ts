@@ -22,6 +22,8 @@ export interface FleetRunOptions extends Partial<Omit<FleetOptions, 'credentials
   stallMs?: number;
   loaEnv?: Record<string, string>;
   communeCodes?: string[];
+  /** Called once Loa runs and the devices exist, just before the fleet starts (baseline measurements). */
+  beforeFleet?: (loa: LoaUnderTest) => Promise<void>;
 }
 
 export function numberParam(options: ScenarioOptions, name: string, tiny: number, full: number): number {
@@ -45,6 +47,7 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
     const credentials = await loa.provision(run.agents, run.communeCodes ?? seededCommunes(loa));
     const provisionS = (performance.now() - t0) / 1000;
     options.log(`provisioned ${run.agents} devices in ${provisionS.toFixed(1)} s`);
+    await run.beforeFleet?.(loa);
     const addresses = options.params.sourceAddresses ?? '127.0.0.2-127.0.0.40';
     const t1 = performance.now();
     const fleet = Fleet.start({

@@ -61,7 +61,7 @@ function buildAgent(credential: FleetCredential, options: WorkerOptions, n: numb
       ...(options.controllerUrl ? { controllerUrl: options.controllerUrl } : {}),
       dataDir,
       player: 'null',
-      heartbeatIntervalS: Math.max(1, Math.round(options.heartbeatS)),
+      heartbeatIntervalS: Math.min(3600, Math.max(1, Math.round(options.heartbeatS))),
     },
     options.workDir,
   );

@@ -12,8 +12,18 @@ export const connectionsScenario: Scenario = async (options) => {
   const agents = numberParam(options, 'agents', 20, 20_000);
   const processes = numberParam(options, 'processes', 2, 4);
   const rampPerS = numberParam(options, 'ramp', 200, 400);
-  const before = await settledMemory();
-  const run = await startFleetRun(options, { agents, processes, rampPerS, heartbeatS: 30 });
+  // Baseline: Loa running with the devices provisioned (and their retained manifests published), no agent connected.
+  let before = { rss: 0, heapUsed: 0 };
+  const run = await startFleetRun(options, {
+    agents,
+    processes,
+    rampPerS,
+    heartbeatS: 30,
+    beforeFleet: async (loa) => {
+      await loa.ctx.broadcasts.manifests.whenIdle();
+      before = await settledMemory();
+    },
+  });
   try {
     // Let the online states and first heartbeats settle before measuring.
     await new Promise((resolve) => setTimeout(resolve, options.tiny ? 500 : 5_000));
