@@ -14,6 +14,9 @@ export interface FleetRun {
   provisionS: number;
   connectS: number | null;
   notes: string[];
+  /** Uncaught exceptions in this process (the broker and controller) while the run was on. */
+  crashes: string[];
+  stopWatching: () => void;
 }
 
 export interface FleetRunOptions extends Partial<Omit<FleetOptions, 'credentials' | 'workDir' | 'sourceAddresses'>> {
@@ -40,7 +43,19 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
   if (limit && run.agents + 500 > limit.soft) {
     notes.push(`the broker process holds one socket per agent: ${run.agents} agents need more than its open-file limit of ${limit.soft} (EMFILE beyond it)`);
   }
-  const loa = await startLoa(path.join(options.workDir, 'loa'), run.loaEnv);
+  // An exception thrown inside the broker or the controller under load is a finding, not the end
+  // of the whole benchmark run: it is recorded, and the scenario finishes with what it measured.
+  const crashes: string[] = [];
+  const onCrash = (err: Error) => {
+    crashes.push(`${err.name}: ${err.message} at ${err.stack?.split('\n').slice(1, 4).map((l) => l.trim()).join(' ← ')}`);
+    options.log(`uncaught exception in the broker/controller process: ${err.message}`);
+  };
+  process.on('uncaughtException', onCrash);
+  const stopWatching = () => process.off('uncaughtException', onCrash);
+  const loa = await startLoa(path.join(options.workDir, 'loa'), run.loaEnv).catch((err) => {
+    stopWatching();
+    throw err;
+  });
   const fleetRef: { fleet?: Fleet } = {};
   try {
     const t0 = performance.now();
@@ -91,10 +106,11 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
     const connectS = complete ? (performance.now() - t1) / 1000 : null;
     if (!complete) notes.push(`only ${fleet.totals().connected} of ${run.agents} agents connected (no growth for ${stallMs / 1000} s)`);
     notes.push(`${run.processes ?? 2} simulator processes, sockets bound round robin to ${addresses}`);
-    return { loa, fleet, agents: run.agents, provisionS, connectS, notes };
+    return { loa, fleet, agents: run.agents, provisionS, connectS, notes, crashes, stopWatching };
   } catch (err) {
     await fleetRef.fleet?.stop();
     await loa.close();
+    stopWatching();
     throw err;
   }
 }
@@ -102,7 +118,12 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
 export async function stopFleetRun(run: FleetRun): Promise<void> {
   run.notes.push(...limitMessages(run.fleet.totals().errors).map((l) => `simulator hit a limit — ${l}`));
   await run.fleet.stop();
-  await run.loa.close();
+  await run.loa.close().catch((err) => run.crashes.push(`stopping Loa failed: ${err.message}`));
+  run.stopWatching();
+  const distinct = [...new Set(run.crashes)];
+  for (const crash of distinct.slice(0, 3)) {
+    run.notes.unshift(`CRASH in the broker/controller process (${run.crashes.filter((c) => c === crash).length}×): ${crash}`);
+  }
 }
 
 function seededCommunes(loa: LoaUnderTest): string[] {

@@ -42,8 +42,8 @@ export const connectionsScenario: Scenario = async (options) => {
       { label: 'time to connect the fleet', value: run.connectS === null ? null : round(run.connectS), unit: 's' },
       { label: 'bulk provisioning', value: round(agents / run.provisionS), unit: 'devices/s' },
     ];
-    const notes = [
-      ...run.notes,
+    // Into run.notes: stopping the run adds what it learnt (limits hit, crashes) to the same list.
+    run.notes.push(
       `the broker counted ${brokerClients} device connections at the measurement; ${run.fleet.totals().connects - held} reconnects during the ramp`,
       `memory after gc: RSS ${mb(before.rss)} → ${mb(after.rss)} MB, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB; the process is broker + controller (one process in \`loa start\`)`,
       // Where the memory goes, from heap snapshots at 200 and 1,000 agents (2026-11-28, bench/fleet + Aedes 1.x):
@@ -54,8 +54,8 @@ export const connectionsScenario: Scenario = async (options) => {
       // needs a leaner session store in the broker, not a change in the agents.
       'where it goes (heap snapshots, 200 vs 1,000 agents): ~16 KB heap per cluster, mostly Aedes’ subscription trie and in-memory persistence (clean sessions, retained state + manifest per device); client/socket/parser objects ~2 KB',
       `agents connected at a ramp of ${rampPerS}/s: the broker checks each device secret once with scrypt (machine cost), then remembers it`,
-    ];
-    return { name: 'connections', params: { agents, processes, rampPerS }, figures, notes };
+    );
+    return { name: 'connections', params: { agents, processes, rampPerS }, figures, notes: run.notes };
   } finally {
     await stopFleetRun(run);
   }

@@ -20,6 +20,6 @@ describe('emergency benchmark (tiny)', () => {
       expect(f.value!, f.label).toBeGreaterThanOrEqual(0);
     }
     expect(result.figures[0]!.target).toBe('≤ 1500 (at 10000)');
-    expect(result.notes.join('\n')).toContain('5 agents played, 5 recorded');
+    expect(result.notes.join('\n')).toContain('N=5: 5 agents played, 5 recorded');
   }, 120_000);
 });

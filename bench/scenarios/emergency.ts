@@ -53,11 +53,11 @@ async function fanOut(options: ScenarioOptions, agents: number, processes: numbe
       { label: `N=${agents}: time to 99% recorded by the controller (play_started committed)`, value: ofFleet(controllerSide, 99), unit: 'ms' },
       { label: `N=${agents}: API call (send) response time`, value: apiMs, unit: 'ms' },
     ];
-    const notes = [
-      ...run.notes.map((n) => `N=${agents}: ${n}`),
-      `N=${agents}: ${agentSide.length} agents played, ${controllerSide.length} recorded; median ${percentile(agentSide, 50)} ms`,
-    ];
-    return { figures, notes };
+    // Into run.notes: stopping the run adds what it learnt (limits hit, crashes) to the same list.
+    run.notes.push(
+      `${agentSide.length} agents played, ${controllerSide.length} recorded; median ${percentile(agentSide, 50)} ms`,
+    );
+    return { figures, notes: run.notes };
   } finally {
     await stopFleetRun(run);
   }
@@ -71,7 +71,7 @@ export const emergencyScenario: Scenario = async (options) => {
     options.log(`emergency fan-out to ${agents} agents`);
     const { figures, notes } = await fanOut(options, agents, processes);
     result.figures.push(...figures);
-    result.notes.push(...notes);
+    result.notes.push(...notes.map((n) => `N=${agents}: ${n}`));
   }
   // The target is set for 10,000 agents; smaller sizes are shown for the trend.
   for (const f of result.figures) if (f.target && !f.label.startsWith('N=10000:')) f.target = `${f.target} (at 10000)`;

@@ -45,12 +45,12 @@ export const scheduledStartScenario: Scenario = async (options) => {
       { label: 'agents that started', value: skews.length, unit: 'agents' },
     ];
     const early = skews.filter((s) => s < 0).length;
-    const notes = [
-      ...run.notes,
+    // Into run.notes: stopping the run adds what it learnt (limits hit, crashes) to the same list.
+    run.notes.push(
       `one-off schedule ${leadS} s ahead for the whole province (${area}); ${skews.length}/${agents} agents started; ${early} started early (before the instant), signed skew range ${round(Math.min(...skews, 0))}…${round(Math.max(...skews, 0))} ms`,
       'agents and controller share one clock here, so this is the agents’ own timing (timer precision, event-loop load), not clock synchronisation',
-    ];
-    return { name: 'scheduled-start', params: { agents, processes, leadS }, figures, notes };
+    );
+    return { name: 'scheduled-start', params: { agents, processes, leadS }, figures, notes: run.notes };
   } finally {
     await stopFleetRun(run);
   }

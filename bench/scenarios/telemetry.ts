@@ -51,12 +51,12 @@ export const telemetryScenario: Scenario = async (options) => {
       { label: 'p50 ingest latency', value: percentile(latencies, 50), unit: 'ms' },
       { label: 'heartbeats offered by the fleet', value: round(offered), unit: '/s' },
     ];
-    const notes = [
-      ...run.notes,
+    // Into run.notes: stopping the run adds what it learnt (limits hit, crashes) to the same list.
+    run.notes.push(
       `${agents} agents × one heartbeat every ${heartbeatS} s for ${durationS} s after ${warmupS} s of warm-up; ${n} rows in the window, ${latencies.length} latencies`,
       `the simulator's ${processes} processes share the machine with the broker and controller (${(await import('node:os')).cpus().length} cores)`,
-    ];
-    return { name: 'telemetry', params: { agents, heartbeatS, durationS, processes }, figures, notes };
+    );
+    return { name: 'telemetry', params: { agents, heartbeatS, durationS, processes }, figures, notes: run.notes };
   } finally {
     await stopFleetRun(run);
   }
