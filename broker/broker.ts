@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { listen } from '../platform/listen.js';
 import type { Authenticate } from './identity.js';
 import { guardPacketSize } from './packet-size-guard.js';
+import { unwindingPublished } from './publish-depth.js';
 import { createPolicy } from './policy.js';
 import { ConnectRateLimiter } from './rate-limit.js';
 import { type BrokerStats, StatsCounters } from './stats.js';
@@ -134,7 +135,7 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
 
   async function startAll(): Promise<BrokerPorts> {
     try {
-      aedes = await Aedes.createBroker({ ...policy.hooks, drainTimeout: options.drainTimeoutMs });
+      aedes = await Aedes.createBroker({ ...policy.hooks, published: unwindingPublished(), drainTimeout: options.drainTimeoutMs });
       policy.installDropFilter(aedes);
       aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));
       aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'MQTT connection error'));
