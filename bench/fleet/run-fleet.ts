@@ -48,7 +48,7 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
   const crashes: string[] = [];
   const onCrash = (err: Error) => {
     crashes.push(`${err.name}: ${err.message} at ${err.stack?.split('\n').slice(1, 4).map((l) => l.trim()).join(' ← ')}`);
-    options.log(`uncaught exception in the broker/controller process: ${err.message}`);
+    if (crashes.length === 1) options.log(`uncaught exception in the broker/controller process: ${err.stack}`);
   };
   process.on('uncaughtException', onCrash);
   const stopWatching = () => process.off('uncaughtException', onCrash);
