@@ -141,6 +141,11 @@ export function createContext(options: {
     bulletins: new BulletinService(database, units, media, clock),
     tts: new TtsService(createTtsProvider(config, media.store), config.ttsVoice, media.store),
   };
+  // Proof of play reaches open consoles as `airing` events (the overview and the day view reload).
+  const live = ctx.live;
+  broadcasts.events.onPlayback = (deviceIds) => {
+    for (const id of deviceIds) live.publishForDevice(id, 'airing');
+  };
   return ctx;
 }
 

@@ -52,6 +52,28 @@ export class BroadcastViews {
     return this.views(rows, [...heads.values()]).sort((a, b) => a.startAt - b.startAt || a.id - b.id);
   }
 
+  /** One cluster's airings planned within [from, to): the outcome of each, and each playlist piece. */
+  deviceAirings(deviceId: string, from: number, to: number) {
+    const rows = this.repo.itemsOfDevice(deviceId, from, to);
+    const results = resultsByOccurrence(rows, this.clock());
+    const heads = this.repo.heads([...results.keys()]);
+    return [...results.entries()]
+      .map(([id, [result]]) => {
+        const head = heads.get(id);
+        const items = rows.filter((r) => r.occurrence_id === id);
+        return {
+          occurrenceId: id,
+          scheduleId: head?.scheduleId ?? null,
+          title: head?.title ?? '',
+          class: head?.class ?? 'normal',
+          plannedEndAt: Math.max(...items.map((i) => i.planned_start_at + i.duration_ms)),
+          ...result!,
+          items: items.map((i) => ({ index: i.item_index, status: i.status, plannedStartAt: i.planned_start_at, durationMs: i.duration_ms, startedAt: i.started_at, endedAt: i.ended_at, reason: i.reason })),
+        };
+      })
+      .sort((a, b) => a.plannedStartAt - b.plannedStartAt || a.occurrenceId - b.occurrenceId);
+  }
+
   /** Today's (or a day's) broadcasts for an area, counted: planned / aired / failed / confirmed. */
   summary(areaCode: string, day?: string) {
     const bounds = this.dayBounds(day);

@@ -30,7 +30,9 @@ export class EventIngest {
   private queuedEvents = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly cursors = new Map<string, number>();
-  private readonly write: (batch: Pending[]) => { acks: Map<string, number>; started: { emergencyId: string; deviceId: string; startedAt: number; receivedAt: number }[] };
+  private readonly write: (batch: Pending[]) => { acks: Map<string, number>; started: { emergencyId: string; deviceId: string; startedAt: number; receivedAt: number }[]; played: Set<string> };
+  /** Told, after each commit, which clusters reported a scheduled airing (the console's live views). */
+  onPlayback: (deviceIds: string[]) => void = () => {};
 
   constructor(
     sqlite: Database.Database,
@@ -67,6 +69,7 @@ export class EventIngest {
     this.write = sqlite.transaction((batch: Pending[]) => {
       const touched = new Map<string, Set<number>>();
       const started: { emergencyId: string; deviceId: string; startedAt: number; receivedAt: number }[] = [];
+      const played = new Set<string>();
       for (const { deviceId, events, receivedAt } of batch) {
         let seqs = touched.get(deviceId);
         if (!seqs) {
@@ -80,6 +83,7 @@ export class EventIngest {
           const status = PLAY_STATUS[e.type];
           if (status && e.itemId && e.occurrenceId && /^\d+$/.test(e.occurrenceId)) {
             const f = fields(e, status);
+            played.add(deviceId);
             // A skip of an item this cluster was never planned for (it joined after the start) is
             // kept in the event log only; anything it actually played is recorded.
             const updated = result.run(status, status, f.startedAt, f.endedAt, f.skew, f.reason, f.interruptedBy, receivedAt, deviceId, e.itemId).changes > 0;
@@ -102,7 +106,7 @@ export class EventIngest {
         if (cursor !== before) writeCursor.run(deviceId, cursor);
         acks.set(deviceId, cursor);
       }
-      return { acks, started };
+      return { acks, started, played };
     });
   }
 
@@ -140,24 +144,33 @@ export class EventIngest {
         .catch((err) => this.logger.warn({ err: (err as Error).message, deviceId }, 'events ack publish failed; the agent will upload again'));
     }
     if (out.started.length > 0) this.tracker.notifyStarted(out.started);
+    if (out.played.size > 0) {
+      try {
+        this.onPlayback([...out.played]);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'playback listener failed');
+      }
+    }
   }
 
   /** One upload per transaction, so one bad upload cannot hold back the acks of the others. */
   private writeEach(batch: Pending[]): ReturnType<typeof this.write> {
     const acks = new Map<string, number>();
     const started: ReturnType<typeof this.write>['started'] = [];
+    const played = new Set<string>();
     for (const upload of batch) {
       try {
         const one = this.write([upload]);
         for (const [d, seq] of one.acks) acks.set(d, seq);
         started.push(...one.started);
+        for (const d of one.played) played.add(d);
       } catch (err) {
         // Not acknowledged: the agent keeps these events and uploads them again.
         this.metrics.payloadsDropped.inc({ kind: 'events', reason: 'write_failed' });
         this.logger.error({ err, deviceId: upload.deviceId }, 'event upload write failed');
       }
     }
-    return { acks, started };
+    return { acks, started, played };
   }
 
   get pending(): number {

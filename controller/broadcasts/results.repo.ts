@@ -138,6 +138,16 @@ export class ResultsRepo {
       .all(from, to, areaCode, areaCode, areaCode) as ItemRow[];
   }
 
+  /** Item rows of one cluster planned within [from, to) (its proof of play), oldest first. */
+  itemsOfDevice(deviceId: string, from: number, to: number): ItemRow[] {
+    return this.sqlite
+      .prepare(
+        `SELECT ${ITEM_COLUMNS} FROM playback_results r JOIN devices d ON d.id = r.device_id
+         WHERE r.device_id = ? AND r.planned_start_at >= ? AND r.planned_start_at < ? AND r.status <> 'withdrawn' ORDER BY r.planned_start_at, r.item_index`,
+      )
+      .all(deviceId, from, to) as ItemRow[];
+  }
+
   heads(ids: readonly number[]): Map<number, OccurrenceHead> {
     if (ids.length === 0) return new Map();
     const rows = this.sqlite

@@ -6,8 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import { auditActor, requireActor, type TargetResolver } from '../http/access.js';
-import { AreaCode, CommuneCode, ErrorResponse, Nullable, protectedErrors } from '../http/schemas.js';
-import { ConfirmationRates, OccurrenceView, Summary } from './schemas.js';
+import { AreaCode, CommuneCode, DeviceId, ErrorResponse, Nullable, protectedErrors } from '../http/schemas.js';
+import { deviceTarget } from '../devices/devices.routes.js';
+import { ConfirmationRates, DeviceAiring, OccurrenceView, Summary } from './schemas.js';
 
 const areaTarget: TargetResolver = (request) => {
   const code = (request.params as { code: string }).code;
@@ -46,6 +47,31 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { from } = views.dayBounds(request.query.day);
       return views.between(request.params.code, from, from + request.query.days * DAY_MS);
+    },
+  );
+
+  r.get(
+    '/api/v1/devices/:id/airings',
+    {
+      config: { access: { permission: 'reports.read', target: deviceTarget } },
+      schema: {
+        tags: ['broadcasts', 'devices'],
+        summary: "One cluster's proof of play: its scheduled airings planned in [from, to) (default yesterday and today) with outcome and reason",
+        params: Type.Object({ id: DeviceId }),
+        querystring: Type.Object(
+          { from: Type.Optional(Type.Integer({ description: 'epoch ms' })), to: Type.Optional(Type.Integer({ description: 'epoch ms, at most 31 days after from' })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(DeviceAiring), ...protectedErrors },
+      },
+    },
+    async (request) => {
+      const today = views.dayBounds(undefined);
+      const from = request.query.from ?? today.from - DAY_MS;
+      const to = request.query.to ?? today.to;
+      if (to <= from) throw new AppError('validation_failed', { detail: '"to" must be after "from"' });
+      if (to - from > 31 * DAY_MS) throw new AppError('validation_failed', { detail: 'at most 31 days at a time' });
+      return views.deviceAirings(request.params.id, from, to);
     },
   );
 
@@ -142,6 +168,8 @@ export async function resultRoutes(app: FastifyInstance): Promise<void> {
       if (status === 'problem' && !note?.trim()) throw new AppError('validation_failed', { detail: 'a problem needs a note saying what was wrong' });
       const result = views.confirm(request.params.id, request.params.code, status, note?.trim() || null, actor.userId);
       ctx.audit.record({ actor: auditActor(actor), ip: request.ip, action: 'broadcast.confirm', target: { type: 'occurrence', id: request.params.id, areaCode: request.params.code }, outcome: 'ok', detail: { status, note: result.note } });
+      // Open consoles (the overview's day counts) reload on it.
+      ctx.live.publish(request.params.code, 'airing', { communeCode: request.params.code, occurrenceId: request.params.id, confirmation: status });
       return result;
     },
   );

@@ -100,6 +100,25 @@ export const DeviceResult = Type.Object({
   skewMs: Nullable(Type.Integer()),
 });
 
+export const DeviceAiring = Type.Composite([
+  Type.Object({ occurrenceId: Type.Integer(), scheduleId: Nullable(Type.Integer()), title: Type.String(), class: Type.String(), plannedEndAt: Type.Integer() }),
+  DeviceResult,
+  Type.Object({
+    items: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        status: Type.String({ description: 'planned | started | finished | interrupted | failed | skipped' }),
+        plannedStartAt: Type.Integer(),
+        durationMs: Type.Integer(),
+        startedAt: Nullable(Type.Integer()),
+        endedAt: Nullable(Type.Integer()),
+        reason: Nullable(Type.String()),
+      }),
+      { description: 'each piece of the playlist as the cluster reported it' },
+    ),
+  }),
+]);
+
 const Counts = Type.Object({
   planned: Type.Integer(),
   playing: Type.Integer(),

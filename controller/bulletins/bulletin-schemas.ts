@@ -60,6 +60,7 @@ export const BulletinSchema = Type.Object({
   ),
   job: Nullable(JobSchema),
   createdBy: Nullable(Type.Integer()),
+  createdByName: Nullable(Type.String({ description: 'display name of the account that created it' })),
   createdAt: Type.Integer(),
   updatedAt: Type.Integer(),
 });
@@ -117,6 +118,7 @@ export function bulletinView(row: BulletinDetailRow, job: JobRow | undefined): B
       : null,
     job: jobView(job),
     createdBy: b.createdBy,
+    createdByName: row.createdByName,
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
   };

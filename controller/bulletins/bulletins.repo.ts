@@ -1,11 +1,13 @@
 // Queries for bulletins and their approval history. No rules here: see bulletins.service.ts.
-import { and, asc, count, desc, eq, like, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, or, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { unitWithin } from '../access/scope-sql.js';
 import type { LoaDatabase } from '../db/client.js';
 import { users } from '../db/schema/accounts.js';
 import { type BulletinStatus, bulletins, bulletinTransitions, mediaAssets, mediaOriginals } from '../db/schema/media.js';
 import { adminUnits } from '../db/schema/registry.js';
 import type { AdminUnitIndex } from '../registry/admin-units.js';
+import { usableBy } from './usable.js';
 
 export type BulletinRow = typeof bulletins.$inferSelect;
 export type NewBulletin = typeof bulletins.$inferInsert;
@@ -16,9 +18,14 @@ export interface BulletinFilter {
   status?: BulletinStatus;
   priorityClass?: BulletinRow['priorityClass'];
   source?: BulletinRow['source'];
+  language?: BulletinRow['language'];
+  /** Part of the category, any case (categories are free text). */
+  category?: string;
   q?: string;
   /** Only bulletins owned by exactly this unit (the approval queue of its approver). */
   ownerExactly?: string;
+  /** Instead of `scopeCode`: approved bulletins with a delivery file that this unit may put on air (usable.ts). */
+  usableBy?: { scopeCode: string; excludeIds: number[] };
   limit: number;
   offset: number;
 }
@@ -27,6 +34,7 @@ const detailColumns = {
   bulletin: bulletins,
   ownerAreaName: adminUnits.name,
   ownerLevel: adminUnits.level,
+  createdByName: users.displayName,
   asset: mediaAssets,
   original: mediaOriginals,
 };
@@ -35,9 +43,17 @@ export type BulletinDetailRow = {
   bulletin: BulletinRow;
   ownerAreaName: string;
   ownerLevel: 'province' | 'district' | 'commune';
+  createdByName: string | null;
   asset: typeof mediaAssets.$inferSelect | null;
   original: typeof mediaOriginals.$inferSelect | null;
 };
+
+/** `column` contains `text` (ASCII letters in any case); % and _ in the text are taken literally. */
+function contains(column: SQLiteColumn, text: string): SQL {
+  const pattern = `%${text.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  // SQLite has no default escape character for LIKE: it must be named.
+  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+}
 
 export class BulletinsRepo {
   constructor(
@@ -54,6 +70,7 @@ export class BulletinsRepo {
       .select(detailColumns)
       .from(bulletins)
       .innerJoin(adminUnits, eq(adminUnits.code, bulletins.ownerAreaCode))
+      .leftJoin(users, eq(users.id, bulletins.createdBy))
       .leftJoin(mediaAssets, eq(mediaAssets.sha256, bulletins.assetSha256))
       .leftJoin(mediaOriginals, eq(mediaOriginals.sha256, bulletins.originalSha256));
   }
@@ -71,16 +88,15 @@ export class BulletinsRepo {
   }
 
   list(filter: BulletinFilter): { rows: BulletinDetailRow[]; total: number } {
-    const conditions: SQL[] = [unitWithin(this.units, filter.scopeCode)];
+    const conditions: SQL[] = [filter.usableBy ? usableBy(this.units, filter.usableBy.scopeCode, filter.usableBy.excludeIds) : unitWithin(this.units, filter.scopeCode)];
     if (filter.areaCode) conditions.push(unitWithin(this.units, filter.areaCode));
     if (filter.ownerExactly) conditions.push(eq(bulletins.ownerAreaCode, filter.ownerExactly));
     if (filter.status) conditions.push(eq(bulletins.status, filter.status));
     if (filter.priorityClass) conditions.push(eq(bulletins.priorityClass, filter.priorityClass));
     if (filter.source) conditions.push(eq(bulletins.source, filter.source));
-    if (filter.q) {
-      const pattern = `%${filter.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      conditions.push(or(like(bulletins.title, pattern), like(bulletins.category, pattern), like(bulletins.notes, pattern))!);
-    }
+    if (filter.language) conditions.push(eq(bulletins.language, filter.language));
+    if (filter.category) conditions.push(contains(bulletins.category, filter.category));
+    if (filter.q) conditions.push(or(contains(bulletins.title, filter.q), contains(bulletins.category, filter.q), contains(bulletins.notes, filter.q))!);
     const where = and(...conditions);
     const rows = this.detailQuery().where(where).orderBy(desc(bulletins.updatedAt), desc(bulletins.id)).limit(filter.limit).offset(filter.offset).all();
     const total = this.db.select({ n: count() }).from(bulletins).innerJoin(adminUnits, eq(adminUnits.code, bulletins.ownerAreaCode)).where(where).get()?.n ?? 0;

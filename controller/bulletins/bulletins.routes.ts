@@ -9,6 +9,7 @@ import { AreaCode, ErrorResponse, Nullable, Page, Paged, protectedErrors } from 
 import { APPROVER_BY_LEVEL, type BulletinAction } from './approval.js';
 import { assertMayApprove, assertMayUseClass, bulletinTarget } from './bulletin-access.js';
 import { BulletinSchema, LanguageSchema, PriorityClassSchema, SourceSchema, StatusSchema } from './bulletin-schemas.js';
+import { usableList } from './usable.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const errors409 = { ...protectedErrors, 409: ErrorResponse };
@@ -39,8 +40,13 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
               status: Type.Optional(StatusSchema),
               priorityClass: Type.Optional(PriorityClassSchema),
               source: Type.Optional(SourceSchema),
+              language: Type.Optional(LanguageSchema),
+              category: Type.Optional(Type.String({ maxLength: 100, description: 'part of the category, any case' })),
               q: Type.Optional(Type.String({ maxLength: 100 })),
               approvable: Type.Optional(Type.Boolean({ description: 'only submitted bulletins that I may approve (my approval queue)' })),
+              usable: Type.Optional(
+                Type.Boolean({ description: 'only bulletins I may put on air (schedule, emergency, play now): approved, with a delivery file, owned by my unit, a unit inside it or a unit above it' }),
+              ),
             }),
             Page,
           ],
@@ -51,7 +57,7 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const actor = requireActor(request);
-      const { area, approvable, ...rest } = request.query;
+      const { area, approvable, usable: _usable, ...rest } = request.query;
       if (area) assertInScope(request, ctx, { type: 'admin_unit', id: area, areaCode: area }, 'bulletins.read', false);
       if (approvable) {
         // The approver of a unit is scoped to exactly that unit (approval.ts), so the queue is its own unit's.
@@ -59,6 +65,7 @@ export async function bulletinRoutes(app: FastifyInstance): Promise<void> {
         if (!level || APPROVER_BY_LEVEL[level] !== actor.role) return { items: [], total: 0 };
         return ctx.bulletins.list({ ...rest, areaCode: area, scopeCode: actor.scopeCode, ownerExactly: actor.scopeCode, status: 'submitted' });
       }
+      if (request.query.usable) return usableList(ctx, actor.scopeCode, { ...rest, status: 'approved', areaCode: area, scopeCode: actor.scopeCode });
       return ctx.bulletins.list({ ...rest, areaCode: area, scopeCode: actor.scopeCode });
     },
   );

@@ -75,6 +75,13 @@ export class LiveHub {
     }
   }
 
+  /** Sends an event about one cluster to the readers whose area holds its commune. */
+  publishForDevice(deviceId: string, event: string, data: Record<string, unknown> = {}): void {
+    if (this.streams.size === 0) return;
+    const area = this.areaOf(deviceId);
+    if (area) this.publish(area.communeCode, event, { deviceId, ...area, ...data });
+  }
+
   private publishPresence(change: PresenceChange): void {
     if (this.streams.size === 0) return;
     const area = this.areaOf(change.deviceId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryFormat } from './formats.js';
-import { encodeArgs, linearGainDb, measureArgs, parseIntegratedLoudness, parseLoudnormJson } from './loudnorm.js';
+import { encodeArgs, linearGainDb, measureArgs, parseEbur128Measurement, parseIntegratedLoudness, parseLoudnormJson } from './loudnorm.js';
 
 const target = { i: -16, lra: 7, tp: -2 };
 const pass1Stderr = `size=N/A time=00:00:08.00 bitrate=N/A speed= 120x
@@ -19,7 +19,30 @@ const pass1Stderr = `size=N/A time=00:00:08.00 bitrate=N/A speed= 120x
 }
 `;
 
+const ebur128Stderr = `[Parsed_ebur128_2 @ 0x21855b40] Summary:
+
+  Integrated loudness:
+    I:         -28.5 LUFS
+    Threshold: -38.6 LUFS
+
+  Loudness range:
+    LRA:         1.7 LU
+    Threshold: -48.6 LUFS
+    LRA low:   -29.5 LUFS
+    LRA high:  -27.8 LUFS
+
+  True peak:
+    Peak:      -12.2 dBFS
+`;
+
 describe('two-pass loudnorm', () => {
+  it('reads pass 1 from the EBU R128 scanner: integrated loudness, its threshold, range and true peak', () => {
+    expect(parseEbur128Measurement(ebur128Stderr)).toMatchObject({ inputI: -28.5, inputThresh: -38.6, inputLra: 1.7, inputTp: -12.2, targetOffset: 0 });
+    expect(parseEbur128Measurement(ebur128Stderr.replace('-12.2 dBFS', '-inf dBFS'))?.inputTp).toBe(Number.NEGATIVE_INFINITY);
+    expect(parseEbur128Measurement('Integrated loudness: nothing')).toBeNull();
+    expect(parseEbur128Measurement('')).toBeNull();
+  });
+
   it('reads the measurement loudnorm prints (numbers as strings in ffmpeg 4.1)', () => {
     expect(parseLoudnormJson(pass1Stderr)).toEqual({
       inputI: -27.38,
@@ -39,9 +62,9 @@ describe('two-pass loudnorm', () => {
   });
 
   it('measures in pass 1 and applies the measurement linearly in pass 2, mono, to the delivery format', () => {
-    const p1 = measureArgs('in.m4a', target);
+    const p1 = measureArgs('in.m4a');
     expect(p1.join(' ')).toContain('-af aformat=channel_layouts=mono,acompressor=');
-    expect(p1.join(' ')).toMatch(/loudnorm=I=-16:LRA=7:TP=-2:print_format=json -f null -$/);
+    expect(p1.join(' ')).toMatch(/ebur128=peak=true:framelog=verbose -f null -$/);
     const m = parseLoudnormJson(pass1Stderr)!;
     const p2 = encodeArgs('in.m4a', 'out.opus', m, target, deliveryFormat('opus', 24));
     const filter = p2[p2.indexOf('-af') + 1]!;

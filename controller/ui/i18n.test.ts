@@ -46,15 +46,20 @@ describe('the console dictionaries', () => {
     for (const prefix of prefixes) expect(Object.keys(vi).some((k) => k.startsWith(`${prefix}.`)), prefix).toBe(true);
   });
 
-  it('name every technology, replacement status, role and priority class of the API', async () => {
+  it('name every technology, replacement status, role, priority class, bulletin status, language, source and job state of the API', async () => {
     const { STATION_TECHNOLOGIES, REPLACEMENT_STATUSES } = await import('../db/schema/registry.js');
     const { ROLES } = await import('../db/schema/accounts.js');
     const { PRIORITY_CLASSES } = await import('../../shared/priority.js');
+    const { BULLETIN_LANGUAGES, BULLETIN_SOURCES, BULLETIN_STATUSES, JOB_STATUSES } = await import('../db/schema/media.js');
     const keys = [
       ...STATION_TECHNOLOGIES.map((x) => `tech.${x}`),
       ...REPLACEMENT_STATUSES.map((x) => `replacement.${x}`),
       ...ROLES.map((x) => `role.${x}`),
       ...PRIORITY_CLASSES.map((x) => `priority.${x}`),
+      ...BULLETIN_STATUSES.map((x) => `bulletins.status.${x}`),
+      ...BULLETIN_LANGUAGES.map((x) => `bulletins.lang.${x}`),
+      ...BULLETIN_SOURCES.map((x) => `bulletins.source.${x}`),
+      ...JOB_STATUSES.map((x) => `bulletins.job.${x}`),
     ];
     expect(keys.filter((k) => !(k in vi))).toEqual([]);
   });

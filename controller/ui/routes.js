@@ -12,11 +12,21 @@ const ROUTES = [
   ['stations/:id', () => import('./pages/station.js')],
   ['devices', () => import('./pages/devices.js')],
   ['devices/:id', () => import('./pages/device.js')],
+  ['bulletins', () => import('./pages/bulletins.js')],
+  ['bulletins/new', () => import('./pages/bulletin-new.js')],
+  ['bulletins/queue', () => import('./pages/bulletin-queue.js')],
+  ['bulletins/:id', () => import('./pages/bulletin.js')],
   ['legacy', () => import('./pages/legacy.js')],
   ['reports', () => import('./pages/reports.js')],
   ['users', () => import('./pages/users.js')],
   ['audit', () => import('./pages/audit.js')],
   ['account', () => import('./pages/account.js')],
+  ['today', () => import('./pages/today.js')],
+  ['schedules', () => import('./pages/schedules.js')],
+  ['schedules/new', () => import('./pages/schedule-edit.js')],
+  ['schedules/:id', () => import('./pages/schedule-edit.js')],
+  ['emergency', () => import('./pages/emergency.js')],
+  ['emergency/:id', () => import('./pages/emergency-live.js')],
 ];
 const NOT_FOUND = () => import('./pages/not-found.js');
 

@@ -10,11 +10,12 @@ export const SCREENSHOTS = path.join(PACKAGE_ROOT, 'test-artifacts', 'screenshot
 export const PHONE = { width: 360, height: 740 };
 export const DESKTOP = { width: 1280, height: 900 };
 
-export function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: e.g. Chromium's fake microphone for the recording test. */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   // Debian's Chromium, never a downloaded one; `.ci/run` installs it with apt-get when missing.
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -131,7 +131,7 @@ describe('the web console', () => {
     const { page, context } = await openConsole(browser, sys.httpUrl);
     await signIn(page, operator.username, operator.password);
     const nav = await page.locator('nav#nav a').allTextContents();
-    expect(nav).toEqual(['Tổng quan', 'Đài truyền thanh', 'Cụm loa', 'Báo cáo']);
+    expect(nav).toEqual(['Tổng quan', 'Buổi phát hôm nay', 'Lịch phát', 'Đài truyền thanh', 'Cụm loa', 'Bản tin', 'Báo cáo']);
 
     await page.goto(`${sys.httpUrl}/#/stations`);
     const stations = page.getByTestId('stations-table').locator('tbody tr');

@@ -3,7 +3,8 @@
 // replayed, so screens reload what they show on each `hello` (sent on every (re)connect).
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-const listeners = { presence: new Set(), hello: new Set(), status: new Set() };
+// `airing`: a cluster reported proof of play (started, finished, failed…) — {deviceId, communeCode, districtCode}.
+const listeners = { presence: new Set(), hello: new Set(), status: new Set(), airing: new Set() };
 let source = null;
 let status = 'off';
 let retryTimer = null;
@@ -29,6 +30,7 @@ export function connectLive(ended) {
     emit('hello', JSON.parse(e.data));
   });
   source.addEventListener('presence', (e) => emit('presence', JSON.parse(e.data)));
+  source.addEventListener('airing', (e) => emit('airing', JSON.parse(e.data)));
   source.addEventListener('bye', () => {
     disconnectLive();
     onEnded();

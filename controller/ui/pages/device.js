@@ -12,6 +12,8 @@ import { useLiveEvent } from '../lib/live.js';
 import { can, useSession } from '../lib/session.js';
 import { dailyRatios } from '../lib/days.js';
 import { DeviceAdmin } from './device-admin.js';
+import { DeviceAirings } from './device-airings.js';
+import { DeviceControls } from './device-controls.js';
 import { Heartbeats } from './device-heartbeats.js';
 
 function Facts({ d }) {
@@ -63,6 +65,8 @@ function Body({ d, reload }) {
       <h2 id="device-heartbeats">${t('device.heartbeats')}</h2>
       <${Heartbeats} items=${d.heartbeats} />
     </section>
+    ${can(me, 'devices.control') && html`<section class="card" aria-labelledby="device-controls"><h2 id="device-controls">${t('controls.title')}</h2><${DeviceControls} device=${d} /></section>`}
+    <section class="card" aria-labelledby="device-airings"><h2 id="device-airings">${t('controls.airings')}</h2><${DeviceAirings} device=${d} /></section>
     ${can(me, 'devices.provision') && html`<section class="card" aria-labelledby="device-admin"><h2 id="device-admin">${t('device.admin')}</h2><${DeviceAdmin} device=${d} onChanged=${reload} /></section>`}`;
 }
 

@@ -1,6 +1,6 @@
 // Overview: what the province (or a district) opens every morning — progress toward 100% smart
 // stations per district, stations and clusters online now, 30-day uptime, silent stations and the
-// legacy replacement plan. Online counts move as clusters come and go (server-sent events).
+// legacy replacement plan, today's broadcasts. Online counts move as clusters come and go (server-sent events).
 import { ProgressChart } from '../components/charts/progress-chart.js';
 import { Async, PageHeader } from '../components/page.js';
 import { fmtDay, fmtNumber, fmtPercent, fmtTime } from '../lib/format.js';
@@ -9,6 +9,7 @@ import { html } from '../lib/html.js';
 import { t } from '../lib/i18n.js';
 import { useLiveEvent } from '../lib/live.js';
 import { useSession } from '../lib/session.js';
+import { TodayBroadcasts } from './overview-broadcasts.js';
 import { DistrictTable, LegacySummary, SilentList } from './overview-sections.js';
 
 function Kpi({ label, value, detail, tone, testId }) {
@@ -30,7 +31,7 @@ function applyPresence(data, event) {
   };
 }
 
-function Body({ data }) {
+function Body({ data, areaCode }) {
   const { totals } = data;
   return html`
     <section class="kpis" aria-label=${t('overview.kpis')}>
@@ -44,6 +45,10 @@ function Body({ data }) {
         tone=${totals.silentStations > 0 ? 'bad' : 'good'} detail=${t('overview.silentDetail')} />
       <${Kpi} testId="kpi-legacy" label=${t('overview.legacy')} value=${fmtNumber(data.legacy.remaining)}
         detail=${t('overview.legacyDetail', { planned: fmtNumber(data.legacy.remaining - data.legacy.unplanned), none: fmtNumber(data.legacy.withoutStation) })} />
+    </section>
+    <section class="card" aria-labelledby="broadcasts-title">
+      <h2 id="broadcasts-title">${t('overviewBroadcasts.title')}</h2>
+      <${TodayBroadcasts} areaCode=${areaCode} />
     </section>
     <section class="card" aria-labelledby="progress-title">
       <h2 id="progress-title">${t('overview.progressTitle')}</h2>
@@ -72,5 +77,5 @@ export default function Overview() {
   useLiveReload(state.reload, 3000);
   const subtitle = state.data ? t('overview.updated', { scope: me.scopeName, time: fmtTime(state.data.generatedAt) }) : me.scopeName;
   return html`<${PageHeader} title=${t('overview.title')} subtitle=${subtitle} />
-    <${Async} state=${state}>${(data) => html`<${Body} data=${data} />`}</${Async}>`;
+    <${Async} state=${state}>${(data) => html`<${Body} data=${data} areaCode=${me.scopeCode} />`}</${Async}>`;
 }
