@@ -5,7 +5,6 @@
 // the controller's.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { createLoaBroker, type LoaBroker } from '../../broker/broker.js';
 import { inProcessAuthenticate } from '../../cli/serve.js';
 import type { BulkProvisioned } from '../../controller/devices/bulk-provision.js';
@@ -95,4 +94,3 @@ export async function settledMemory(): Promise<{ rss: number; heapUsed: number }
   return { rss: m.rss, heapUsed: m.heapUsed };
 }
 
-export const dataDirIn = (workDir: string, name: string) => path.join(workDir, name);
