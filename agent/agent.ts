@@ -30,7 +30,7 @@ export interface AgentDeps {
   /** Override the package version (tests). */
   version?: string;
   /** Override the reconnect policies or timing (tests; the defaults suit a fleet). */
-  link?: Pick<LinkOptions, 'backoff' | 'refusedBackoff' | 'stableAfterMs' | 'stopTimeoutMs' | 'keepaliveS' | 'connectTimeoutMs'>;
+  link?: Pick<LinkOptions, 'backoff' | 'refusedBackoff' | 'stableAfterMs' | 'stopTimeoutMs' | 'keepaliveS' | 'connectTimeoutMs' | 'connectSocket'>;
   telemetry?: Partial<TelemetryProviders>;
   /** Playback options (tests, benchmarks), or false for an agent without playback (link tests). */
   playback?: PlaybackDeps | false;

@@ -3,7 +3,8 @@
 // offline are delivered when it returns; retained `state` with a Last Will saying `lost`;
 // reconnects driven here with jittered exponential backoff instead of MQTT.js' fixed period.
 import { readFileSync } from 'node:fs';
-import mqtt, { ErrorWithReasonCode, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import mqtt, { ErrorWithReasonCode, type IClientOptions, MqttClient } from 'mqtt';
 import { type Logger, silentLogger } from '../platform/logger.js';
 import type { PayloadOf } from '../shared/decode.js';
 import { PAYLOAD_VERSION, type StatePayload } from '../shared/payloads.js';
@@ -31,6 +32,12 @@ export interface LinkOptions {
   connectTimeoutMs?: number;
   /** How long stop() waits for the broker to acknowledge the shutdown state, then for the close. */
   stopTimeoutMs?: number;
+  /**
+   * Opens the TCP connection for an mqtt:// broker URL instead of MQTT.js, at every (re)connect.
+   * The fleet simulator binds each socket to one of several loopback source addresses this way,
+   * to get past the ~28,000 ephemeral ports one address has towards one broker port.
+   */
+  connectSocket?: (host: string, port: number) => Duplex;
 }
 
 export interface LinkStats extends InboundStats {
@@ -118,12 +125,20 @@ export class Link {
       ...(config.tlsCaFile ? { ca: readFileSync(config.tlsCaFile) } : {}),
     };
     this.log.info({ brokerUrl: config.brokerUrl }, 'connecting');
-    const client = mqtt.connect(config.brokerUrl, clientOptions);
+    const client = this.options.connectSocket && config.brokerUrl.startsWith('mqtt://') ? this.customClient(clientOptions) : mqtt.connect(config.brokerUrl, clientOptions);
     this.client = client;
     client.on('connect', (connack) => void this.onConnected(client, connack.sessionPresent));
     client.on('close', () => this.onClosed());
     client.on('error', (err) => this.onError(err));
     client.on('message', (topic, payload, packet) => this.router.route(topic, payload, packet.retain));
+  }
+
+  private customClient(clientOptions: IClientOptions): MqttClient {
+    const url = new URL(this.options.config.brokerUrl);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(url.port || 1883);
+    const connectSocket = this.options.connectSocket!;
+    return new MqttClient(() => connectSocket(host, port), { ...clientOptions, protocol: 'mqtt', hostname: host, host, port });
   }
 
   /**

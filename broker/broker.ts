@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { listen } from '../platform/listen.js';
 import type { Authenticate } from './identity.js';
 import { guardPacketSize } from './packet-size-guard.js';
+import { unwindingPublished } from './publish-depth.js';
 import { createPolicy } from './policy.js';
 import { ConnectRateLimiter } from './rate-limit.js';
 import { type BrokerStats, StatsCounters } from './stats.js';
@@ -134,7 +135,11 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
 
   async function startAll(): Promise<BrokerPorts> {
     try {
-      aedes = await Aedes.createBroker({ ...policy.hooks, drainTimeout: options.drainTimeoutMs });
+      // concurrency 0: no mqemitter queue. Its default (100) queues publishes beyond 100 in flight and
+      // drains them by synchronous recursion (released → _do → released …) that overflows the stack
+      // under a heartbeat burst (moscajs/aedes#193). Each client already waits for its publish to
+      // finish before parsing its next packets, so in-flight messages stay bounded per connection.
+      aedes = await Aedes.createBroker({ ...policy.hooks, published: unwindingPublished(), concurrency: 0, drainTimeout: options.drainTimeoutMs });
       policy.installDropFilter(aedes);
       aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));
       aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'MQTT connection error'));

@@ -1,6 +1,7 @@
 // Administration commands that work on the database directly, on the server itself:
 // migrate, seed, device add/list/rotate-secret, user add. Each change is audited as done from
 // the command line by the operating-system user who ran it.
+import { chmod, open } from 'node:fs/promises';
 import os from 'node:os';
 import { AuditService } from '../controller/audit/audit.service.js';
 import { UserService } from '../controller/accounts/users.service.js';
@@ -75,6 +76,55 @@ export async function deviceAdd(options: { commune: string; name?: string; lat?:
         JSON.stringify(result.agentConfig, null, 2),
       ].join('\n'),
     );
+  });
+}
+
+/**
+ * `loa device add-bulk`: many clusters at once. Each committed batch is written to the output
+ * file (JSON lines, mode 0600) before the next one starts, so an interrupted run still hands
+ * out the secrets of every cluster it created. Secrets are never stored in clear anywhere else.
+ */
+export async function deviceAddBulk(options: { commune?: string; count: string; out: string; batch?: string }): Promise<void> {
+  await withDatabase(async ({ config, database, units, audit, actor }) => {
+    ensureSeeded(database, units);
+    const devices = new DeviceService(database, units, new DeviceCredentials(database, units), config);
+    const communeCodes = options.commune
+      ? options.commune.split(',').map((c) => c.trim()).filter(Boolean)
+      : units.all().filter((u) => u.level === 'commune').map((u) => u.code).filter((code) => {
+          try {
+            devices.stationOfCommune(code);
+            return true;
+          } catch {
+            return false;
+          }
+        });
+    for (const code of communeCodes) devices.stationOfCommune(code); // refuse a typo before creating the file
+    const file = await open(options.out, 'w', 0o600);
+    let written = 0;
+    const started = Date.now();
+    try {
+      await chmod(options.out, 0o600); // `w` keeps the mode of a file that already existed
+      await devices.provisionMany({
+        communeCodes,
+        count: Number(options.count),
+        ...(options.batch ? { batchSize: Number(options.batch) } : {}),
+        onBatch: async (batch) => {
+          database.sqlite.transaction(() => {
+            for (const d of batch) {
+              audit.record({ actor, action: 'device.provision', target: { type: 'device', id: d.deviceId, areaCode: d.communeCode }, outcome: 'ok', detail: { name: d.name, bulk: true } });
+            }
+          })();
+          await file.write(batch.map((d) => `${JSON.stringify({ deviceId: d.deviceId, secret: d.secret, agentConfig: d.agentConfig })}\n`).join(''));
+          written += batch.length;
+          if (process.stderr.isTTY) process.stderr.write(`\rprovisioned ${written}/${options.count}`);
+        },
+      });
+    } finally {
+      await file.close();
+      if (process.stderr.isTTY) process.stderr.write('\n');
+    }
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`${written} clusters provisioned over ${communeCodes.length} commune(s) in ${seconds.toFixed(1)} s; ids, secrets and agent configs (JSON lines, shown only there) in ${options.out}`);
   });
 }
 

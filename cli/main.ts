@@ -1,5 +1,6 @@
 // The `loa` command. Every subcommand has --help; configuration comes from LOA_* variables
 // (and a .env file in the working directory), documented in README.md and .env.example.
+import os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { run } from './runtime.js';
 
@@ -28,6 +29,24 @@ program
     }),
   );
 
+program
+  .command('simulate')
+  .description('run a fleet of real agents (null player, no sound) against a running Loa, for load tests; see docs/bench.md')
+  .requiredOption('--credentials <file>', 'JSON lines from `loa device add-bulk --out`')
+  .option('--agents <n>', 'how many agents (default: every credential in the file)')
+  .option('--processes <n>', 'worker processes to spread the agents over', String(Math.max(1, Math.min(8, os.availableParallelism()))))
+  .option('--heartbeat-s <seconds>', 'heartbeat interval per agent (fractions allowed, e.g. 0.5)', '30')
+  .option('--jitter', 'random first beat and ±10% on every interval')
+  .option('--disconnect-rate <share>', 'share of agents that lose their link per minute, e.g. 0.01', '0')
+  .option('--slow-link-ms <ms>', 'latency added to each direction of every connection', '0')
+  .option('--source-addresses <range>', 'loopback source addresses to bind sockets to, e.g. 127.0.0.2-127.0.0.40', '127.0.0.1')
+  .option('--broker <url>', 'broker URL (default: the brokerUrl in each agent config)')
+  .option('--controller <url>', 'controller URL for media downloads (default: from the agent configs)')
+  .option('--ramp <perS>', 'agents started per second (the broker checks each secret once: scrypt)', '200')
+  .option('--playback', 'run the playback module too (manifests, media downloads, simulated playing)')
+  .option('--summary-s <seconds>', 'print a summary this often', '5')
+  .action((options) => run(async () => (await import('./simulate.js')).simulate(options)));
+
 const device = program.command('device').description('provision and list loudspeaker clusters');
 device
   .command('add')
@@ -38,6 +57,17 @@ device
   .option('--lon <degrees>', 'longitude')
   .option('--json', 'print {"deviceId", "secret", "agentConfig"} as JSON (save agentConfig as the agent config file)')
   .action((options) => run(async () => (await admin()).deviceAdd(options)));
+device
+  .command('add-bulk')
+  .description('provision many clusters at once, spread over communes; writes {"deviceId", "secret", "agentConfig"} per line to --out (mode 0600)')
+  .option('--commune <codes>', 'comma-separated commune codes (default: every commune with a station)')
+  .requiredOption('--count <n>', 'how many clusters', (v) => {
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('a whole number of at least 1');
+    return v;
+  })
+  .requiredOption('--out <file>', 'where to write the ids and secrets (JSON lines; the only copy of the secrets)')
+  .option('--batch <n>', 'rows per database transaction (default 500)')
+  .action((options) => run(async () => (await admin()).deviceAddBulk(options)));
 device
   .command('list')
   .description('list clusters with their online state')

@@ -7,6 +7,7 @@ import { stations } from '../db/schema/registry.js';
 import { AppError } from '../errors.js';
 import type { AdminUnitIndex } from '../registry/admin-units.js';
 import { hashSecret, randomSecret } from '../security/secret-hash.js';
+import { type BulkProvisioned, type BulkProvisionOptions, provisionBulk } from './bulk-provision.js';
 import type { DeviceCredentials } from './credentials.js';
 import { newDeviceId } from './device-id.js';
 import { type DeviceRow, DevicesRepo } from './devices.repo.js';
@@ -75,6 +76,23 @@ export class DeviceService {
     }
     this.onProvisioned(id);
     return { device: this.repo.get(id)!, secret, agentConfig: this.agentConfig(id, input.communeCode, secret) };
+  }
+
+  /** Many clusters at once, spread over communes (controller/devices/bulk-provision.ts). */
+  provisionMany(options: BulkProvisionOptions): Promise<BulkProvisioned[]> {
+    return provisionBulk(
+      {
+        database: this.database,
+        clock: this.clock,
+        stationOfCommune: (code) => this.stationOfCommune(code),
+        namesInStation: (stationId) => this.repo.namesInStation(stationId),
+        agentConfig: (id, code, secret) => this.agentConfig(id, code, secret),
+        onProvisioned: (ids) => {
+          for (const id of ids) this.onProvisioned(id);
+        },
+      },
+      options,
+    );
   }
 
   async rotateSecret(id: string): Promise<{ secret: string; agentConfig: AgentConfigFile }> {

@@ -1,0 +1,25 @@
+// The emergency fan-out benchmark in tiny mode, so its code cannot rot: one API call must make
+// every simulated agent play, and the controller must record it. No timing is asserted.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emergencyScenario } from './emergency.js';
+
+const workDir = mkdtempSync(path.join(os.tmpdir(), 'loa-bench-emergency-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('emergency benchmark (tiny)', () => {
+  it('times one emergency call until every agent plays and the controller has recorded it', async () => {
+    const result = await emergencyScenario({ tiny: true, params: {}, workDir, log: () => {} });
+    expect(result.name).toBe('emergency');
+    expect(result.params).toMatchObject({ agents: '5' });
+    expect(result.figures.map((f) => f.unit)).toEqual(['ms', 'ms', 'ms', 'ms']);
+    for (const f of result.figures) {
+      expect(typeof f.value, f.label).toBe('number');
+      expect(f.value!, f.label).toBeGreaterThanOrEqual(0);
+    }
+    expect(result.figures[0]!.target).toBe('≤ 1500 (at 10000)');
+    expect(result.notes.join('\n')).toContain('N=5: 5 agents played, 5 recorded');
+  }, 120_000);
+});
