@@ -1,6 +1,11 @@
 // Daily rollups per device (seconds online, heartbeats, worst clock offset, mean signal) in the
 // province's time zone, and the retention of raw heartbeats. Rollups outlive the raw data, so
 // 30-day and yearly uptime stay cheap to read for 20,000 devices.
+// The job runs every 5 minutes on the controller's event loop, so it must stay short: heartbeats
+// are added to device_daily incrementally, from the last heartbeat id it read (20,000 clusters
+// send ~58 million heartbeats a day; re-reading the whole day took 6–11 s with only an hour of
+// them, bench/RESULTS.md api). Seconds online come from the state transitions, which are few, and
+// are recomputed for today and yesterday each run.
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { onlineMs } from './uptime.js';
@@ -14,6 +19,10 @@ export function localDay(at: number, timezone: string): string {
   return DateTime.fromMillis(at, { zone: timezone }).toISODate()!;
 }
 
+function nextDay(day: string): string {
+  return DateTime.fromISO(day).plus({ days: 1 }).toISODate()!;
+}
+
 export class TelemetryRollup {
   private readonly devices: Database.Statement;
   private readonly priorStates: Database.Statement;
@@ -22,6 +31,14 @@ export class TelemetryRollup {
   private readonly upsert: Database.Statement;
   private readonly write: (rows: unknown[][]) => void;
   private readonly purge: Database.Statement;
+  private readonly maxHeartbeatId: Database.Statement;
+  private readonly newRange: Database.Statement;
+  private readonly readWatermark: Database.Statement;
+  private readonly saveWatermark: Database.Statement;
+  private readonly newHeartbeatStats: Database.Statement;
+  private readonly addHeartbeats: Database.Statement;
+  private readonly setOnline: Database.Statement;
+  private readonly writeIncrement: (online: unknown[][], added: unknown[][], watermark: number) => void;
 
   constructor(
     sqlite: Database.Database,
@@ -48,13 +65,64 @@ export class TelemetryRollup {
       for (const r of rows) this.upsert.run(...r);
     });
     this.purge = sqlite.prepare('DELETE FROM heartbeats WHERE id IN (SELECT id FROM heartbeats WHERE received_at < ? LIMIT 5000)');
+
+    this.newRange = sqlite.prepare('SELECT MIN(received_at) AS oldest, MAX(received_at) AS newest FROM heartbeats WHERE id > ? AND id <= ?');
+    this.maxHeartbeatId = sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM heartbeats').pluck();
+    this.readWatermark = sqlite.prepare('SELECT last_heartbeat_id FROM telemetry_rollup_state WHERE id = 1').pluck();
+    this.saveWatermark = sqlite.prepare(
+      'INSERT INTO telemetry_rollup_state (id, last_heartbeat_id) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last_heartbeat_id = excluded.last_heartbeat_id',
+    );
+    // The heartbeats since the watermark that fall in one local day (the id range is the primary key).
+    this.newHeartbeatStats = sqlite.prepare(
+      `SELECT device_id, COUNT(*) AS n, MAX(ABS(clock_offset_ms)) AS max_offset, SUM(signal_dbm) AS sum_signal, COUNT(signal_dbm) AS n_signal
+       FROM heartbeats WHERE id > ? AND id <= ? AND received_at >= ? AND received_at < ? GROUP BY device_id`,
+    );
+    // Adds them: counts add up, the worst offset is the larger one, the mean signal is weighted by
+    // the heartbeats that carried one (approximated by the day's count so far for the stored mean).
+    this.addHeartbeats = sqlite.prepare(
+      `INSERT INTO device_daily (device_id, day, online_s, heartbeats, max_abs_clock_offset_ms, avg_signal_dbm)
+       VALUES (@device, @day, 0, @n, @maxOffset, CASE WHEN @nSignal > 0 THEN @sumSignal / @nSignal END)
+       ON CONFLICT (device_id, day) DO UPDATE SET
+         heartbeats = heartbeats + excluded.heartbeats,
+         max_abs_clock_offset_ms = CASE WHEN max_abs_clock_offset_ms IS NULL OR excluded.max_abs_clock_offset_ms > max_abs_clock_offset_ms
+           THEN excluded.max_abs_clock_offset_ms ELSE max_abs_clock_offset_ms END,
+         avg_signal_dbm = CASE
+           WHEN @nSignal = 0 THEN avg_signal_dbm
+           WHEN avg_signal_dbm IS NULL OR heartbeats = 0 THEN @sumSignal / @nSignal
+           ELSE (avg_signal_dbm * heartbeats + @sumSignal) / (heartbeats + @nSignal) END`,
+    );
+    this.setOnline = sqlite.prepare(
+      `INSERT INTO device_daily (device_id, day, online_s, heartbeats) VALUES (?, ?, ?, 0)
+       ON CONFLICT (device_id, day) DO UPDATE SET online_s = excluded.online_s`,
+    );
+    this.writeIncrement = sqlite.transaction((online: unknown[][], added: unknown[][], watermark: number) => {
+      for (const r of online) this.setOnline.run(...r);
+      for (const r of added) this.addHeartbeats.run(r[0]);
+      this.saveWatermark.run(watermark);
+    });
   }
 
-  /** Computes (or recomputes) one local day; today is computed up to now. */
+  /**
+   * Computes (or recomputes) one local day from scratch, raw heartbeats included; today is
+   * computed up to now. For backfills and the first run: it reads the whole day.
+   */
   rollupDay(day: string): number {
     const { from, to: dayEnd } = dayBounds(day, this.timezone);
     const to = Math.min(dayEnd, this.clock());
     if (to <= from) return 0;
+    const stats = new Map(
+      (this.heartbeatStats.all(from, to) as { device_id: string; n: number; max_offset: number | null; avg_signal: number | null }[]).map((r) => [r.device_id, r]),
+    );
+    const rows = this.onlineSeconds(day, from, to).map(([id, d, seconds]) => {
+      const s = stats.get(id as string);
+      return [id, d, seconds, s?.n ?? 0, s?.max_offset ?? null, s?.avg_signal ?? null];
+    });
+    this.write(rows);
+    return rows.length;
+  }
+
+  /** [deviceId, day, seconds online] for every device that existed in [from, to). */
+  private onlineSeconds(day: string, from: number, to: number): [string, string, number][] {
     const prior = new Map((this.priorStates.all(from) as { device_id: string; online: number }[]).map((r) => [r.device_id, !!r.online]));
     const byDevice = new Map<string, { online: boolean; at: number }[]>();
     for (const c of this.changes.all(from, to) as { device_id: string; online: number; at: number }[]) {
@@ -62,26 +130,49 @@ export class TelemetryRollup {
       list.push({ online: !!c.online, at: c.at });
       byDevice.set(c.device_id, list);
     }
-    const stats = new Map(
-      (this.heartbeatStats.all(from, to) as { device_id: string; n: number; max_offset: number | null; avg_signal: number | null }[]).map((r) => [r.device_id, r]),
-    );
-    const rows: unknown[][] = [];
+    const rows: [string, string, number][] = [];
     for (const device of this.devices.all(to) as { id: string; created_at: number }[]) {
       const start = Math.max(from, device.created_at);
-      const seconds = Math.round(onlineMs(prior.get(device.id) ?? false, byDevice.get(device.id) ?? [], start, to) / 1000);
-      const s = stats.get(device.id);
-      rows.push([device.id, day, seconds, s?.n ?? 0, s?.max_offset ?? null, s?.avg_signal ?? null]);
+      rows.push([device.id, day, Math.round(onlineMs(prior.get(device.id) ?? false, byDevice.get(device.id) ?? [], start, to) / 1000)]);
     }
-    this.write(rows);
-    return rows.length;
+    return rows;
   }
 
-  /** Rolls up today and yesterday (yesterday's last minutes may have arrived late). */
+  /**
+   * The 5-minute job: seconds online for today and yesterday (yesterday's last minutes may have
+   * arrived late), and the heartbeats received since the last run added to their local day.
+   * The first run (no watermark yet) recomputes both days from scratch.
+   */
   rollupRecent(): void {
     const now = this.clock();
-    this.rollupDay(localDay(now - 86_400_000, this.timezone));
-    this.rollupDay(localDay(now, this.timezone));
+    const days = [localDay(now - 86_400_000, this.timezone), localDay(now, this.timezone)];
+    const upTo = this.maxHeartbeatId.get() as number;
+    const watermark = this.readWatermark.get() as number | undefined;
+    if (watermark === undefined) {
+      for (const day of days) this.rollupDay(day);
+      this.saveWatermark.run(upTo);
+      return;
+    }
+    const online = days.flatMap((day) => {
+      const { from, to } = dayBounds(day, this.timezone);
+      return to > from ? this.onlineSeconds(day, from, Math.min(to, now)) : [];
+    });
+    const added: unknown[][] = [];
+    if (upTo > watermark) {
+      // Every local day the new heartbeats fall in: normally today; after a long stop, more.
+      const range = this.newRange.get(watermark, upTo) as { oldest: number; newest: number };
+      for (let day = localDay(range.oldest, this.timezone); ; day = nextDay(day)) {
+        const { from, to } = dayBounds(day, this.timezone);
+        const rows = this.newHeartbeatStats.all(watermark, upTo, from, to) as { device_id: string; n: number; max_offset: number | null; sum_signal: number | null; n_signal: number }[];
+        for (const r of rows) {
+          added.push([{ device: r.device_id, day, n: r.n, maxOffset: r.max_offset, sumSignal: r.sum_signal ?? 0, nSignal: r.n_signal }]);
+        }
+        if (to > range.newest) break;
+      }
+    }
+    this.writeIncrement(online, added, upTo);
   }
+
 
   /** Deletes raw heartbeats older than the retention window, in small steps so writers are not blocked. */
   purgeRawOlderThan(days: number): number {

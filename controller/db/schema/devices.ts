@@ -96,6 +96,15 @@ export const deviceDaily = sqliteTable(
   ],
 );
 
+/**
+ * How far the daily rollup has read the raw heartbeats (one row, id 1): each heartbeat is added
+ * to device_daily once, so a rollup run costs the heartbeats since the last run, not the whole day.
+ */
+export const telemetryRollupState = sqliteTable('telemetry_rollup_state', {
+  id: integer('id').primaryKey(),
+  lastHeartbeatId: integer('last_heartbeat_id').notNull(),
+});
+
 /** Non-device MQTT identities (the controller's own service account). */
 export const serviceCredentials = sqliteTable('service_credentials', {
   name: text('name').primaryKey(),
