@@ -33,3 +33,14 @@ export interface ScenarioOptions {
 }
 
 export type Scenario = (options: ScenarioOptions) => Promise<ScenarioResult>;
+
+/**
+ * Thrown by a scenario that cannot run on this machine (a missing reference program, say). The
+ * runner records it as skipped with this message, which should say how to make it runnable.
+ */
+export class ScenarioSkipped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScenarioSkipped';
+  }
+}

@@ -118,6 +118,16 @@ export class ReportsRepo {
       GROUP BY ${adminUnits.districtCode}`);
   }
 
+  /** The replacement plan of every station that is not yet IT-telecom: what the summary counts, without the per-station cluster figures. */
+  legacyPlans(scopeCode: string, areaCode?: string) {
+    return this.database.db
+      .select({ technology: stations.technology, replacementStatus: stations.replacementStatus, plannedReplacementYear: stations.plannedReplacementYear })
+      .from(stations)
+      .innerJoin(adminUnits, eq(adminUnits.code, stations.communeCode))
+      .where(and(unitWithin(this.units, scopeCode), areaCode ? unitWithin(this.units, areaCode) : undefined, ne(stations.technology, 'it_telecom')))
+      .all();
+  }
+
   /** Stations that are not yet IT-telecom (FM, wired, mixed, or no station), with their replacement plan. */
   legacyStations(scopeCode: string, areaCode?: string) {
     return this.database.db

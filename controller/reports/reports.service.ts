@@ -108,7 +108,7 @@ export class ReportsService {
   }
 
   legacySummary(scopeCode: string, areaCode?: string) {
-    const rows = this.repo.legacyStations(scopeCode, areaCode);
+    const rows = this.repo.legacyPlans(scopeCode, areaCode);
     const byStatus = Object.fromEntries(REPLACEMENT_STATUSES.map((s) => [s, 0])) as Record<(typeof REPLACEMENT_STATUSES)[number], number>;
     const byYear = new Map<number, number>();
     let remaining = 0;

@@ -91,6 +91,28 @@ describe('loa', { timeout: 120_000 }, () => {
     expect(res.stderr).toContain('LOA_TIMEZONE');
   });
 
+  it('runs `loa agent --config FILE` straight from bin/loa.js, and leaves other agent arguments to the CLI', async () => {
+    // bin/loa.js runs the compiled code (npm test builds before the tests run).
+    const bin = async (args: string[]) => {
+      try {
+        const { stdout, stderr } = await run(process.execPath, ['bin/loa.js', ...args], { cwd: PACKAGE_ROOT, env: { ...process.env, LOA_LOG_LEVEL: 'info' }, timeout: 60_000 });
+        return { code: 0, out: stdout + stderr };
+      } catch (err) {
+        const e = err as { code: number; stdout: string; stderr: string };
+        return { code: e.code, out: e.stdout + e.stderr };
+      }
+    };
+    const missing = path.join(dataDir, 'no-such-agent.json');
+    const direct = await bin(['agent', '--config', missing]);
+    expect(direct.code, direct.out).toBe(78); // EX_CONFIG: the agent itself read (and refused) the file
+    expect(direct.out).toContain('no-such-agent.json');
+    const equals = await bin(['agent', `--config=${missing}`]);
+    expect(equals.code, equals.out).toBe(78);
+    const noValue = await bin(['agent', '--config']);
+    expect(noValue.code).toBe(1);
+    expect(noValue.out).toContain("option '--config <file>' argument missing");
+  });
+
   it('has --help on every command', async () => {
     const commands = [['--help'], ['device', 'add', '--help'], ['agent', '--help'], ['user', 'add', '--help']];
     const results = await Promise.all(commands.map((args) => loa(args)));

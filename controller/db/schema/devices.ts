@@ -27,7 +27,14 @@ export const devices = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('devices_station_name_uq').on(t.stationId, t.name), index('devices_online_idx').on(t.online)],
+  (t) => [
+    uniqueIndex('devices_station_name_uq').on(t.stationId, t.name),
+    index('devices_online_idx').on(t.online),
+    // Covers the per-station counts of the station list, the overview and the reports (clusters,
+    // online, last heard, first provisioned) without reading device rows: with 20,000 clusters
+    // the overview went from ~120 ms to ~15 ms (bench/RESULTS.md, api).
+    index('devices_station_presence_idx').on(t.stationId, t.disabled, t.online, t.lastSeenAt, t.createdAt),
+  ],
 );
 
 export const PRESENCE_REASONS = ['connected', 'lost', 'shutdown', 'restart', 'heartbeat_timeout', 'controller_restart'] as const;
@@ -80,7 +87,13 @@ export const deviceDaily = sqliteTable(
     maxAbsClockOffsetMs: real('max_abs_clock_offset_ms'),
     avgSignalDbm: real('avg_signal_dbm'),
   },
-  (t) => [primaryKey({ columns: [t.deviceId, t.day] }), index('device_daily_day_idx').on(t.day)],
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.day] }),
+    index('device_daily_day_idx').on(t.day),
+    // The 30-day uptime sums online_s per cluster over a range of days: reading it from the index
+    // instead of the table made it ~3× faster with 20,000 clusters (bench/RESULTS.md, api).
+    index('device_daily_device_day_online_idx').on(t.deviceId, t.day, t.onlineS),
+  ],
 );
 
 /** Non-device MQTT identities (the controller's own service account). */

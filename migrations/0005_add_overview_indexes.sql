@@ -1,0 +1,2 @@
+CREATE INDEX `device_daily_device_day_online_idx` ON `device_daily` (`device_id`,`day`,`online_s`);--> statement-breakpoint
+CREATE INDEX `devices_station_presence_idx` ON `devices` (`station_id`,`disabled`,`online`,`last_seen_at`,`created_at`);
