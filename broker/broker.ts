@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Aedes } from 'aedes';
+import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { listen } from '../platform/listen.js';
 import type { Authenticate } from './identity.js';
@@ -14,6 +14,7 @@ import { guardPacketSize } from './packet-size-guard.js';
 import { unwindingPublished } from './publish-depth.js';
 import { createPolicy } from './policy.js';
 import { ConnectRateLimiter } from './rate-limit.js';
+import { indexedRetainedPersistence } from './retained-index.js';
 import { type BrokerStats, StatsCounters } from './stats.js';
 import { createTcpServer, createTlsServer, createWsServer, type TransportDeps } from './transports.js';
 
@@ -139,7 +140,14 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
       // drains them by synchronous recursion (released → _do → released …) that overflows the stack
       // under a heartbeat burst (moscajs/aedes#193). Each client already waits for its publish to
       // finish before parsing its next packets, so in-flight messages stay bounded per connection.
-      aedes = await Aedes.createBroker({ ...policy.hooks, published: unwindingPublished(), concurrency: 0, drainTimeout: options.drainTimeoutMs });
+      aedes = await Aedes.createBroker({
+        ...policy.hooks,
+        published: unwindingPublished(),
+        concurrency: 0,
+        drainTimeout: options.drainTimeoutMs,
+        // Retained messages by exact topic: connecting stays linear in the fleet (retained-index.ts).
+        persistence: indexedRetainedPersistence() as AedesOptions['persistence'],
+      });
       policy.installDropFilter(aedes);
       aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));
       aedes.on('connectionError', (_client, err) => logger.debug({ err: err.message }, 'MQTT connection error'));

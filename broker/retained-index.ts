@@ -1,0 +1,75 @@
+// Aedes' in-memory persistence with retained messages looked up by exact topic.
+// The stock store tests every retained message against each subscription (aedes-persistence
+// 11, asyncPersistence.js `retainedMessagesByPattern`). Every cluster keeps two retained messages
+// (its state and its manifest) and subscribes to six topics on connect, so connecting N clusters
+// cost ~12·N² topic tests — 4.8 billion at 20,000, minutes of one core after a broker restart
+// (CPU profile in docs/bench.md). Agents subscribe to exact topics only; those become one Map
+// lookup. Wildcard subscriptions (the controller's `loa/v1/devices/+/state`, a few per start)
+// still scan, as the MQTT matching rules require.
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+
+const require = createRequire(import.meta.url);
+// Internal modules of aedes-persistence (CommonJS, no exports map): the async memory store and the
+// callback adapter Aedes talks to. The default export is exactly `new CallBackPersistence(factory)`.
+const MemoryPersistence = require('aedes-persistence/asyncPersistence.js') as new (opts?: object) => object;
+const { CallBackPersistence } = require('aedes-persistence/callBackPersistence.js') as {
+  CallBackPersistence: new (factory: (opts: object) => object, opts?: object) => unknown;
+};
+
+interface RetainedPacket {
+  topic: string;
+  payload: Buffer;
+}
+
+const hasWildcard = (pattern: string) => pattern.includes('+') || pattern.includes('#');
+
+/** MQTT 3.1.1 §4.7: `+` matches one level, `#` the rest (and the parent); `$` topics never match a leading wildcard. */
+export function topicMatches(pattern: string, topic: string): boolean {
+  if (topic.startsWith('$') && (pattern.startsWith('+') || pattern.startsWith('#'))) return false;
+  const p = pattern.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (p[i] !== '+' && p[i] !== t[i]) return false;
+  }
+  return p.length === t.length;
+}
+
+class IndexedRetainedPersistence extends (MemoryPersistence as new (opts?: object) => object) {
+  readonly #retained = new Map<string, RetainedPacket>();
+
+  async storeRetained(pkt: RetainedPacket): Promise<void> {
+    const packet = { ...pkt };
+    if (packet.payload.length === 0) this.#retained.delete(packet.topic);
+    else this.#retained.set(packet.topic, packet);
+  }
+
+  *#matching(pattern: string): Generator<RetainedPacket> {
+    if (!hasWildcard(pattern)) {
+      const packet = this.#retained.get(pattern);
+      if (packet) yield packet;
+      return;
+    }
+    for (const [topic, packet] of this.#retained) if (topicMatches(pattern, topic)) yield packet;
+  }
+
+  createRetainedStream(pattern: string): Readable {
+    return Readable.from(this.#matching(pattern));
+  }
+
+  createRetainedStreamCombi(patterns: string[]): Readable {
+    const self = this;
+    return Readable.from(
+      (function* () {
+        for (const p of patterns) yield* self.#matching(p);
+      })(),
+    );
+  }
+}
+
+/** The persistence to pass to `Aedes.createBroker({ persistence })`. */
+export function indexedRetainedPersistence(): unknown {
+  return new CallBackPersistence((opts) => new IndexedRetainedPersistence(opts));
+}
