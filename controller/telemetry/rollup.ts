@@ -23,6 +23,8 @@ function nextDay(day: string): string {
   return DateTime.fromISO(day).plus({ days: 1 }).toISODate()!;
 }
 
+const SETTLED_AFTER_MS = 3_600_000;
+
 export class TelemetryRollup {
   private readonly devices: Database.Statement;
   private readonly priorStates: Database.Statement;
@@ -153,7 +155,10 @@ export class TelemetryRollup {
       this.saveWatermark.run(upTo);
       return;
     }
-    const online = days.flatMap((day) => {
+    // Yesterday's seconds online are settled an hour after midnight (the presence sweep closes a
+    // silent cluster within minutes); recomputing them all day doubled the job's cost.
+    const unsettled = [...new Set([localDay(now - SETTLED_AFTER_MS, this.timezone), days[1]!])];
+    const online = unsettled.flatMap((day) => {
       const { from, to } = dayBounds(day, this.timezone);
       return to > from ? this.onlineSeconds(day, from, Math.min(to, now)) : [];
     });
