@@ -76,7 +76,7 @@ describe('telemetry rollup', () => {
     const fromScratch = [daily('dev-a', '2026-11-28'), daily('dev-b', '2026-11-28')];
     expect(incremental.map((r) => r!.heartbeats)).toEqual([6, 6]);
     expect(incremental.map((r) => [r!.heartbeats, r!.maxOffset, r!.onlineS])).toEqual(fromScratch.map((r) => [r!.heartbeats, r!.maxOffset, r!.onlineS]));
-    incremental.forEach((r, i) => expect(r!.signal).toBeCloseTo(fromScratch[i]!.signal!, 5));
+    for (const [i, r] of incremental.entries()) expect(r!.signal).toBeCloseTo(fromScratch[i]!.signal!, 5);
   });
 
   it('after a long stop, spreads the heartbeats it missed over the days they arrived on', () => {
