@@ -2,8 +2,8 @@
 // real migrations and the Bắc Kạn registry, the in-process broker and the controller — what
 // `loa start` runs. For scenarios whose measured party is another process (an agent).
 import path from 'node:path';
-import { createLoaBroker, type LoaBroker } from '../broker/broker.js';
-import { inProcessAuthenticate } from '../cli/serve.js';
+import type { LoaBroker } from '../broker/broker.js';
+import { startInProcess } from '../cli/serve.js';
 import { type PreparedController, prepareController } from '../controller/controller.js';
 import type { AgentConfigFile } from '../controller/devices/devices.service.js';
 import { loadConfig } from '../platform/config.js';
@@ -32,20 +32,7 @@ export async function startBenchLoa(dataDir: string, env: Record<string, string>
     ...env,
   });
   const controller = await prepareController(config, silentLogger);
-  const broker = createLoaBroker({
-    authenticate: inProcessAuthenticate(controller.ctx.credentials),
-    logger: silentLogger,
-    host: '127.0.0.1',
-    port: 0,
-    maxPacketBytes: config.mqttMaxPacketBytes,
-    drainTimeoutMs: config.mqttDrainTimeoutMs,
-    connectBurst: config.mqttConnectBurst,
-    connectRatePerS: config.mqttConnectRatePerS,
-  });
-  const { mqttPort } = await broker.start();
-  controller.ctx.broker = broker;
-  const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
-  const { httpPort } = await controller.start({ mqttUrl });
+  const { broker, mqttUrl, httpPort } = await startInProcess(controller, config, silentLogger);
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   const waiting = new Map<string, () => void>();
   controller.ctx.mqtt.on('state', (deviceId, payload) => {

@@ -1,10 +1,10 @@
 // `loa start`, `loa broker`, `loa controller`: the long-running parts.
 import type { BrokerIdentity } from '../broker/identity.js';
-import { createLoaBroker } from '../broker/broker.js';
+import { createLoaBroker, type LoaBroker, type LoaBrokerOptions } from '../broker/broker.js';
 import { createHttpAuthenticate } from '../broker/standalone.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
-import { prepareController } from '../controller/controller.js';
+import { type PreparedController, prepareController } from '../controller/controller.js';
 import type { DeviceCredentials } from '../controller/devices/credentials.js';
 import { loadOrCreateServiceSecret } from '../controller/security/service-account.js';
 import { configFromEnvironment, newLogger, stopOnSignals } from './runtime.js';
@@ -48,11 +48,17 @@ function banner(config: Readonly<Config>, ports: { http?: number; mqtt?: number 
   console.log(lines.join('\n'));
 }
 
-export async function startAll(): Promise<void> {
-  const config = configFromEnvironment();
-  const logger = newLogger(config, 'loa');
-  const controller = await prepareController(config, logger);
-  const broker = createLoaBroker({ ...brokerOptions(config, logger), authenticate: inProcessAuthenticate(controller.ctx.credentials) });
+/**
+ * The broker in this process beside a prepared controller, both started — what `loa start` runs
+ * (the benchmarks run it too). On failure whatever started is stopped again.
+ */
+export async function startInProcess(
+  controller: PreparedController,
+  config: Readonly<Config>,
+  logger: Logger,
+  brokerOverrides: Partial<LoaBrokerOptions> = {},
+): Promise<{ broker: LoaBroker; mqttPort: number; mqttUrl: string; httpPort: number }> {
+  const broker = createLoaBroker({ ...brokerOptions(config, logger), authenticate: inProcessAuthenticate(controller.ctx.credentials), ...brokerOverrides });
   let mqttPort: number;
   try {
     ({ mqttPort } = await broker.start());
@@ -61,16 +67,24 @@ export async function startAll(): Promise<void> {
     throw err;
   }
   controller.ctx.broker = broker;
-  let httpPort: number;
+  // The controller reaches the in-process broker over loopback MQTT, like any other client.
+  const host = ['0.0.0.0', '::', ''].includes(config.mqttHost) ? '127.0.0.1' : config.mqttHost;
+  const mqttUrl = `mqtt://${host.includes(':') ? `[${host}]` : host}:${mqttPort}`;
   try {
-    // The controller reaches the in-process broker over loopback MQTT, like any other client.
-    const host = ['0.0.0.0', '::', ''].includes(config.mqttHost) ? '127.0.0.1' : config.mqttHost;
-    ({ httpPort } = await controller.start({ mqttUrl: `mqtt://${host.includes(':') ? `[${host}]` : host}:${mqttPort}` }));
+    const { httpPort } = await controller.start({ mqttUrl });
+    return { broker, mqttPort, mqttUrl, httpPort };
   } catch (err) {
     await controller.stop();
     await broker.stop();
     throw err;
   }
+}
+
+export async function startAll(): Promise<void> {
+  const config = configFromEnvironment();
+  const logger = newLogger(config, 'loa');
+  const controller = await prepareController(config, logger);
+  const { broker, mqttPort, httpPort } = await startInProcess(controller, config, logger);
   banner(config, { http: httpPort, mqtt: mqttPort }, controller.firstAdminPassword);
   stopOnSignals(async () => {
     await controller.stop();

@@ -5,8 +5,8 @@
 // the controller's.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createLoaBroker, type LoaBroker } from '../../broker/broker.js';
-import { inProcessAuthenticate } from '../../cli/serve.js';
+import type { LoaBroker } from '../../broker/broker.js';
+import { startInProcess } from '../../cli/serve.js';
 import type { BulkProvisioned } from '../../controller/devices/bulk-provision.js';
 import { type PreparedController, prepareController } from '../../controller/controller.js';
 import { loadConfig } from '../../platform/config.js';
@@ -39,21 +39,8 @@ export async function startLoa(dataDir: string, env: Record<string, string> = {}
     ...env,
   });
   const controller = await prepareController(config, silentLogger);
-  const broker = createLoaBroker({
-    authenticate: inProcessAuthenticate(controller.ctx.credentials),
-    logger: silentLogger,
-    host: '127.0.0.1',
-    port: 0,
-    maxPacketBytes: config.mqttMaxPacketBytes,
-    drainTimeoutMs: config.mqttDrainTimeoutMs,
-    // Every simulated cluster comes from a handful of loopback addresses: no per-address limit.
-    connectBurst: 1_000_000,
-    connectRatePerS: 1_000_000,
-  });
-  const { mqttPort } = await broker.start();
-  controller.ctx.broker = broker;
-  const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
-  const { httpPort } = await controller.start({ mqttUrl });
+  // Every simulated cluster comes from a handful of loopback addresses: no per-address limit.
+  const { broker, mqttUrl, httpPort } = await startInProcess(controller, config, silentLogger, { connectBurst: 1_000_000, connectRatePerS: 1_000_000 });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
 
   const login = await fetch(`${httpUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: adminPassword }) });

@@ -1,8 +1,7 @@
 // A whole Loa (controller + in-process broker, as `loa start` runs them) on free ports in its own
 // process, over a data folder prepared by the api scenario. Answers `{ httpUrl }` when listening.
 import path from 'node:path';
-import { createLoaBroker } from '../../broker/broker.js';
-import { inProcessAuthenticate } from '../../cli/serve.js';
+import { startInProcess } from '../../cli/serve.js';
 import { prepareController } from '../../controller/controller.js';
 import { loadConfig } from '../../platform/config.js';
 import { silentLogger } from '../../platform/logger.js';
@@ -30,19 +29,7 @@ serveJob<LoaControllerJob, { httpUrl: string }>(async (job) => {
   const controller = await prepareController(config, silentLogger);
   const sqlite = controller.ctx.database.sqlite;
   const online = (sqlite.prepare('SELECT id, last_seen_at AS lastSeenAt FROM devices WHERE online = 1').all() as { id: string; lastSeenAt: number }[]);
-  const broker = createLoaBroker({
-    authenticate: inProcessAuthenticate(controller.ctx.credentials),
-    logger: silentLogger,
-    host: '127.0.0.1',
-    port: 0,
-    maxPacketBytes: config.mqttMaxPacketBytes,
-    drainTimeoutMs: config.mqttDrainTimeoutMs,
-    connectBurst: config.mqttConnectBurst,
-    connectRatePerS: config.mqttConnectRatePerS,
-  });
-  const { mqttPort } = await broker.start();
-  controller.ctx.broker = broker;
-  const { httpPort } = await controller.start({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}` });
+  const { broker, httpPort } = await startInProcess(controller, config, silentLogger);
   if (job.restoreOnline) {
     const restore = sqlite.prepare('UPDATE devices SET online = 1, last_seen_at = ? WHERE id = ?');
     sqlite.transaction(() => {
