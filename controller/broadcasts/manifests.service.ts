@@ -2,9 +2,11 @@
 // plus device config. The body is hashed; `version` increases only when the hash changes, and
 // only then is the manifest published (retained, QoS 1) to `devices/{id}/manifest`. Rebuilds are
 // coalesced and run in batches that yield to the event loop, so 20,000 manifests never block it
-// for long. Devices that come online holding another version get the stored one again.
+// for long. Devices that come online holding another version get the stored one again; one that
+// comes online with nothing stored is rebuilt alone, unless the last rebuild found it has nothing
+// to play (it is then left alone: a reconnect storm of unscheduled clusters costs no rebuilds).
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { type DeviceConfig, encode, MAX_PAYLOAD_BYTES, type ManifestItem, type ManifestPayload, PAYLOAD_VERSION, topics } from '../../shared/index.js';
@@ -19,6 +21,9 @@ import { PublishQueue } from './publish-queue.js';
 // Clusters per transaction; a batch takes tens of milliseconds, then the event loop gets a turn.
 const BATCH = 100;
 const MAX_ITEMS = 5000;
+// Rebuilds asked for while one runs wait this long, so clusters coming online in a storm are
+// rebuilt in batches rather than one rebuild each.
+const STORM_COALESCE_MS = 100;
 
 export interface ManifestDeps {
   sqlite: Database.Database;
@@ -40,6 +45,10 @@ export class ManifestService {
   /** sha256 → devices whose current manifest references it (media retention and download rights). */
   private readonly mediaOf = new Map<string, Set<string>>();
   private mediaLoaded = false;
+  /** Clusters the last rebuild found with nothing to play and no manifest stored (none is sent). */
+  private readonly emptyProgramme = new Set<string>();
+  /** Rebuild passes and the clusters they considered, since start (tests, diagnostics). */
+  readonly stats = { rebuilds: 0, clustersConsidered: 0 };
   private readonly select: Database.Statement;
   private readonly upsert: Database.Statement;
   private readonly markPublished: Database.Statement;
@@ -96,8 +105,9 @@ export class ManifestService {
   /** A device came online: give it its manifest if it holds another version (or none yet). */
   onDeviceOnline(deviceId: string, heldVersion: number | null): void {
     const row = this.select.get(deviceId) as { version: number; body: string } | undefined;
-    if (!row) this.markDirty([deviceId]);
-    else if (row.version !== heldVersion) this.publish(deviceId, row.version, Buffer.from(row.body));
+    if (!row) {
+      if (!this.emptyProgramme.has(deviceId)) this.markDirty([deviceId]);
+    } else if (row.version !== heldVersion) this.publish(deviceId, row.version, Buffer.from(row.body));
   }
 
   /** After the MQTT link (re)connects: publish what was built but never published. */
@@ -125,9 +135,12 @@ export class ManifestService {
       return;
     }
     this.running = (async () => {
+      let pass = 0;
       do {
         this.again = false;
-        await yieldToLoop(); // coalesce the marks of one tick
+        // The first pass coalesces the marks of one tick; later passes, what a storm brought meanwhile.
+        if (pass++ === 0) await yieldToLoop();
+        else await sleep(STORM_COALESCE_MS);
         try {
           await this.rebuild();
         } catch (err) {
@@ -150,8 +163,10 @@ export class ManifestService {
     const now = clock();
     const windowStart = DateTime.fromMillis(now, { zone: timezone }).startOf('day').toMillis();
     const horizonEnd = this.deps.horizonEnd(now);
-    const index = new ProgrammeIndex(sqlite, this.deps.repo, windowStart, horizonEnd);
-    const targets = all ? index.devices : index.devices.filter((d) => dirty.has(d.id));
+    const index = new ProgrammeIndex(sqlite, this.deps.repo, windowStart, horizonEnd, all ? { all: true } : { ids: dirty });
+    const targets = index.devices;
+    this.stats.rebuilds++;
+    this.stats.clustersConsidered += targets.length;
     let changed = 0;
     for (let i = 0; i < targets.length; i += BATCH) {
       const batch = targets.slice(i, i + BATCH);
@@ -174,7 +189,11 @@ export class ManifestService {
           if (old?.hash === hash) continue;
           // A cluster that has never had a programme keeps the settings of its own config file
           // until its first item: no empty manifest is sent to the many that have no schedule yet.
-          if (!old && content.items.length === 0) continue;
+          if (!old && content.items.length === 0) {
+            this.emptyProgramme.add(device.id);
+            continue;
+          }
+          this.emptyProgramme.delete(device.id);
           const version = (old?.version ?? 0) + 1;
           const payload: ManifestPayload = { v: PAYLOAD_VERSION, ts: now, deviceId: device.id, version, ...content };
           const body = encode('manifest', payload);

@@ -2,7 +2,9 @@
 // manifest window grouped by schedule, which schedules target which area / group / device, group
 // memberships, the communes' priority orders and the enabled clusters. A device's programme is
 // then a few map lookups — a change costs O(devices affected + occurrences), never a query per
-// device per schedule.
+// device per schedule. Only the clusters asked for are loaded: a cluster coming online without a
+// manifest rebuilds its own, and loading all 20,000 for each made a reconnect storm O(N²)
+// (minutes of CPU for 10,000 clusters in the fleet benchmark, docs/bench.md).
 import type Database from 'better-sqlite3';
 import type { SchedulesRepo } from '../schedules/schedules.repo.js';
 import type { ProgrammeOccurrence } from './programme.js';
@@ -13,6 +15,12 @@ export interface DeviceInfo {
   districtCode: string | null;
   provinceCode: string;
 }
+
+/** Which clusters to load: all enabled ones, a few by id, or one commune's. */
+export type DeviceSelection = { all: true } | { ids: ReadonlySet<string> } | { communeCode: string };
+
+const DEVICE_COLUMNS = `SELECT d.id, s.commune_code AS communeCode, u.district_code AS districtCode, u.province_code AS provinceCode
+  FROM devices d JOIN stations s ON s.id = d.station_id JOIN admin_units u ON u.code = s.commune_code WHERE d.disabled = 0`;
 
 const add = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
   const list = map.get(key);
@@ -29,7 +37,7 @@ export class ProgrammeIndex {
   private readonly ranks = new Map<string, Map<number, number>>();
   readonly devices: DeviceInfo[];
 
-  constructor(sqlite: Database.Database, repo: SchedulesRepo, from: number, to: number) {
+  constructor(sqlite: Database.Database, repo: SchedulesRepo, from: number, to: number, selection: DeviceSelection = { all: true }) {
     for (const o of repo.plannedBetween(from, to)) {
       add(this.bySchedule, o.scheduleId, { id: o.id, scheduleId: o.scheduleId, title: o.title, startAt: o.startAt, durationMs: o.durationMs, class: o.class, volume: o.volume, items: o.items });
     }
@@ -53,12 +61,7 @@ export class ProgrammeIndex {
       if (m) m.set(r.occurrence_id, r.rank);
       else this.ranks.set(r.commune_code, new Map([[r.occurrence_id, r.rank]]));
     }
-    this.devices = sqlite
-      .prepare(
-        `SELECT d.id, s.commune_code AS communeCode, u.district_code AS districtCode, u.province_code AS provinceCode
-         FROM devices d JOIN stations s ON s.id = d.station_id JOIN admin_units u ON u.code = s.commune_code WHERE d.disabled = 0`,
-      )
-      .all() as DeviceInfo[];
+    this.devices = loadDevices(sqlite, selection);
   }
 
   /** The occurrences that target this device, each once however many ways it is targeted. */
@@ -80,4 +83,18 @@ export class ProgrammeIndex {
   ranksFor(communeCode: string): ReadonlyMap<number, number> {
     return this.ranks.get(communeCode) ?? new Map();
   }
+}
+
+function loadDevices(sqlite: Database.Database, selection: DeviceSelection): DeviceInfo[] {
+  if ('communeCode' in selection) return sqlite.prepare(`${DEVICE_COLUMNS} AND s.commune_code = ?`).all(selection.communeCode) as DeviceInfo[];
+  if ('ids' in selection) {
+    const one = sqlite.prepare(`${DEVICE_COLUMNS} AND d.id = ?`);
+    const out: DeviceInfo[] = [];
+    for (const id of selection.ids) {
+      const row = one.get(id) as DeviceInfo | undefined;
+      if (row) out.push(row);
+    }
+    return out;
+  }
+  return sqlite.prepare(DEVICE_COLUMNS).all() as DeviceInfo[];
 }

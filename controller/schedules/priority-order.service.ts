@@ -27,10 +27,9 @@ export class PriorityOrderService {
   /** Clusters of overlapping priority occurrences on the commune's clusters, from now to the horizon. */
   clashes(communeCode: string): PriorityClash[] {
     const now = this.clock();
-    const index = new ProgrammeIndex(this.sqlite, this.repo, now, this.occurrences.horizonEnd(now));
+    const index = new ProgrammeIndex(this.sqlite, this.repo, now, this.occurrences.horizonEnd(now), { communeCode });
     const seen = new Map<number, ProgrammeOccurrence>();
     for (const d of index.devices) {
-      if (d.communeCode !== communeCode) continue;
       for (const o of index.occurrencesFor(d)) if (o.class === 'priority' && o.startAt > now) seen.set(o.id, o);
     }
     const ranks = index.ranksFor(communeCode);

@@ -200,6 +200,32 @@ describe('a cluster offline through the horizon roll', () => {
   });
 });
 
+describe('clusters with nothing to play', () => {
+  it('come online again without a manifest rebuild each, and get their first manifest when a schedule reaches them', async () => {
+    // Ngân Sơn (062) has no schedule in this file until the end of this test.
+    const device = await sys.provision('01936');
+    await settle();
+    expect(sys.ctx.broadcasts.manifests.current(device.deviceId)).toBeUndefined();
+    const first = await fakeAgent(sys, device);
+    await settle();
+    const before = { ...sys.ctx.broadcasts.manifests.stats };
+    await first.close();
+    // Reconnects (as after a broker restart): each says online; none needs a rebuild.
+    for (let i = 0; i < 3; i++) {
+      const again = await fakeAgent(sys, device);
+      await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the 1 s reconnect de-duplication
+      await settle();
+      await again.close();
+    }
+    expect(sys.ctx.broadcasts.manifests.stats.clustersConsidered).toBe(before.clustersConsidered);
+    const late = await fakeAgent(sys, device);
+    agents.push(late);
+    const res = await post(admin, { title: 'Tin xã Vân Tùng', timing: { kind: 'weekly', daysOfWeek: everyDay, times: ['19:00'] }, bulletinIds: [bulletin.id], targets: { areas: ['01936'] } });
+    expect(res.status).toBe(201);
+    await waitFor(() => expect(late.lastManifest()?.items.length).toBeGreaterThan(0));
+  });
+});
+
 describe('media references', () => {
   it('let a targeted cluster download what its manifest plays, and no other cluster', async () => {
     // Owned by another district: only the manifest gives a cluster of 01858 the right to fetch it.
