@@ -58,4 +58,20 @@ describe('presence', () => {
     presence.onSeen(new Map([['dev-a', now + 5000]]));
     expect(reasons()).toEqual(['0:controller_restart', '1:connected', '0:shutdown', '1:connected']);
   });
+
+  it('counts the devices online through every kind of transition', () => {
+    expect(presence.onlineCount()).toBe(0);
+    presence.onState('dev-a', { v: 1, ts: 1, online: true }, now);
+    presence.onState('dev-a', { v: 1, ts: 2, online: true }, now + 1); // no transition: still one
+    expect(presence.onlineCount()).toBe(1);
+    now += 91_000;
+    presence.sweep();
+    expect(presence.onlineCount()).toBe(0);
+    presence.onSeen(new Map([['dev-a', now + 1000]])); // a heartbeat after the sweep
+    expect(presence.onlineCount()).toBe(1);
+    presence.onState('dev-a', { v: 1, ts: 3, online: false, reason: 'shutdown' }, now + 2000);
+    expect(presence.onlineCount()).toBe(0);
+    presence.start(); // a restart forgets and recounts
+    expect(presence.onlineCount()).toBe(0);
+  });
 });

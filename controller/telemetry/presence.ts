@@ -28,6 +28,8 @@ interface Known {
 
 export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> {
   private readonly known = new Map<string, Known>();
+  /** Kept with every transition: counting the map on each one made a reconnect storm O(N²). */
+  private online = 0;
   private readonly setOnline: Database.Statement;
   private readonly insertChange: Database.Statement;
   private readonly updateState: Database.Statement;
@@ -61,6 +63,7 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
    */
   start(): void {
     const now = this.clock();
+    this.online = 0;
     const rows = this.sqlite.prepare('SELECT id, online, last_seen_at FROM devices').all() as { id: string; online: number; last_seen_at: number | null }[];
     for (const row of rows) {
       this.known.set(row.id, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0, offlineAt: now });
@@ -131,15 +134,14 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
   }
 
   onlineCount(): number {
-    let n = 0;
-    for (const k of this.known.values()) if (k.online) n++;
-    return n;
+    return this.online;
   }
 
   private transition(deviceId: string, online: boolean, reason: PresenceReason, at: number): void {
     const known = this.known.get(deviceId);
     if (!known || known.online === online) return;
     known.online = online;
+    this.online += online ? 1 : -1;
     if (!online) known.offlineAt = at;
     const change = { deviceId, online, at, reason };
     try {
