@@ -59,6 +59,9 @@ export const newId = (prefix: string): string => `${prefix}-${randomBytes(8).toS
 
 export class CommandService {
   private readonly sent: Database.Statement;
+  // Prepared once: resendPending runs for every cluster that comes online (a storm after a restart).
+  private readonly pendingOf: Database.Statement;
+  private readonly storeResult: Database.Statement;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -70,6 +73,8 @@ export class CommandService {
     private readonly clock: () => number,
   ) {
     this.sent = sqlite.prepare('UPDATE commands SET sent_count = sent_count + 1, last_sent_at = ? WHERE id = ?');
+    this.pendingOf = sqlite.prepare(`SELECT device_id, payload FROM commands WHERE device_id = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at`);
+    this.storeResult = sqlite.prepare(`UPDATE commands SET status = ?, result_at = ?, error = ? WHERE id = ? AND device_id = ? AND status = 'pending'`);
   }
 
   /** Builds the payload (resolving a bulletin to its delivery file); throws catalogue errors. */
@@ -119,9 +124,7 @@ export class CommandService {
 
   /** Re-sends a device's pending, unexpired commands (it came online again). */
   resendPending(deviceId: string): number {
-    const rows = this.sqlite
-      .prepare(`SELECT device_id, payload FROM commands WHERE device_id = ? AND status = 'pending' AND expires_at > ? ORDER BY created_at`)
-      .all(deviceId, this.clock()) as { device_id: string; payload: string }[];
+    const rows = this.pendingOf.all(deviceId, this.clock()) as { device_id: string; payload: string }[];
     for (const r of rows) this.publish(r.device_id, JSON.parse(r.payload) as CommandPayload);
     return rows.length;
   }
@@ -137,9 +140,7 @@ export class CommandService {
 
   /** Stores a device's answer; only the device the command was sent to can answer it. */
   onResult(deviceId: string, result: CommandResultPayload, receivedAt: number): boolean {
-    const { changes } = this.sqlite
-      .prepare(`UPDATE commands SET status = ?, result_at = ?, error = ? WHERE id = ? AND device_id = ? AND status = 'pending'`)
-      .run(result.status, receivedAt, result.error ?? null, result.id, deviceId);
+    const { changes } = this.storeResult.run(result.status, receivedAt, result.error ?? null, result.id, deviceId);
     return changes > 0;
   }
 
