@@ -73,10 +73,24 @@ export class ControllerMqtt {
     });
   }
 
-  async stop(): Promise<void> {
+  async stop(graceMs = 2_000): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client) await client.endAsync();
+    if (!client) return;
+    // mqtt.js end() waits for every in-flight QoS 1 publish to be acknowledged, forever if the
+    // link is down (a stop during an emergency hung this way). Wait a bounded time for them,
+    // then close: a clean DISCONNECT if nothing is left in flight, else drop the socket.
+    const inFlight = () => Object.keys(client.outgoing).length;
+    if (client.connected && inFlight() > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        client.once('outgoingEmpty', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await client.endAsync(inFlight() > 0);
   }
 
   publish(topic: string, payload: Buffer, opts: { qos: 0 | 1; retain?: boolean }): Promise<void> {
