@@ -77,7 +77,7 @@ export async function fillProvince(sqlite: Database.Database, size: ProvinceSize
   if (!stations.length) throw new Error('the registry has no stations: seed it first');
   const silent = new Set(stations.slice(0, size.silentCommunes).map((s) => s.id));
   // One real scrypt hash shared by all: these clusters never connect, and 20,000 hashes would take minutes.
-  const secretHash = await hashSecret(randomSecret(), 'machine');
+  const secretHash = await hashSecret(randomSecret(), 'generated');
   const dayMs = 86_400_000;
   const seeds: DeviceSeed[] = [];
   for (let i = 0; i < size.devices; i++) {

@@ -42,7 +42,7 @@ program
   .option('--source-addresses <range>', 'loopback source addresses to bind sockets to, e.g. 127.0.0.2-127.0.0.40', '127.0.0.1')
   .option('--broker <url>', 'broker URL (default: the brokerUrl in each agent config)')
   .option('--controller <url>', 'controller URL for media downloads (default: from the agent configs)')
-  .option('--ramp <perS>', 'agents started per second (the broker checks each secret once: scrypt)', '200')
+  .option('--ramp <perS>', 'agents started per second', '200')
   .option('--playback', 'run the playback module too (manifests, media downloads, simulated playing)')
   .option('--summary-s <seconds>', 'print a summary this often', '5')
   .action((options) => run(async () => (await import('./simulate.js')).simulate(options)));

@@ -1,9 +1,7 @@
 // Provisioning many clusters at once (a province's roll-out, the fleet benchmark): the same rules
-// as one `provision` — a fresh id, a 256-bit secret shown once, only its scrypt hash stored at
-// the 'machine' cost — but the hashes are computed in parallel on libuv's thread pool (bounded,
-// so memory stays flat) and the rows are inserted in one transaction per batch with a prepared
-// statement (one transaction per row is ~10× slower).
-import { availableParallelism } from 'node:os';
+// as one `provision` — a fresh id, a 256-bit secret shown once, only its hash stored — but the
+// rows are inserted in one transaction per batch with a prepared statement (one transaction per
+// row is ~10× slower).
 import type { LoaDatabase } from '../db/client.js';
 import { AppError } from '../errors.js';
 import { hashSecret, randomSecret } from '../security/secret-hash.js';
@@ -33,32 +31,11 @@ export interface BulkProvisionOptions {
   count: number;
   /** Rows per transaction (default 500). */
   batchSize?: number;
-  /** Hashes computed at once (default: libuv's pool size, UV_THREADPOOL_SIZE or 4, at least the cores). */
-  concurrency?: number;
   /** Called after each committed batch, in order: write the secrets out before the next batch. */
   onBatch?: (batch: BulkProvisioned[]) => void | Promise<void>;
 }
 
 export const MAX_BULK_DEVICES = 200_000;
-
-function defaultConcurrency(): number {
-  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  return Math.max(pool, Math.min(availableParallelism(), 16));
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the order of items. */
-async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
 
 export async function provisionBulk(host: BulkProvisionHost, options: BulkProvisionOptions): Promise<BulkProvisioned[]> {
   const { communeCodes, count } = options;
@@ -89,14 +66,13 @@ export async function provisionBulk(host: BulkProvisionHost, options: BulkProvis
     for (const r of rows) insert.run(r.id, r.stationId, r.name, r.hash, r.at, r.at, r.at);
   });
   const batchSize = Math.max(1, options.batchSize ?? 500);
-  const concurrency = Math.max(1, options.concurrency ?? defaultConcurrency());
   const all: BulkProvisioned[] = [];
   for (let start = 0; start < count; start += batchSize) {
     const planned = Array.from({ length: Math.min(batchSize, count - start) }, (_, i) => {
       const station = stations[(start + i) % stations.length]!;
       return { id: newDeviceId(), station, name: nextName(station.stationId), secret: randomSecret() };
     });
-    const hashes = await mapBounded(planned, concurrency, (p) => hashSecret(p.secret, 'machine'));
+    const hashes = await Promise.all(planned.map((p) => hashSecret(p.secret, 'generated')));
     const at = host.clock();
     insertBatch(planned.map((p, i) => ({ id: p.id, stationId: p.station.stationId, name: p.name, hash: hashes[i]!, at })));
     host.onProvisioned(planned.map((p) => p.id));

@@ -8,7 +8,7 @@ import type { LoaDatabase } from '../db/client.js';
 import { devices, serviceCredentials } from '../db/schema/devices.js';
 import { stations } from '../db/schema/registry.js';
 import type { AdminUnitIndex } from '../registry/admin-units.js';
-import { verifySecret } from '../security/secret-hash.js';
+import { hashSecret, isOutdated, verifySecret } from '../security/secret-hash.js';
 
 export type VerifiedIdentity =
   | { kind: 'device'; deviceId: string; communeCode: string; areaCodes: string[] }
@@ -26,6 +26,7 @@ export class DeviceCredentials {
   // Prepared once: building the query per CONNECT cost more than the lookup (fleet benchmark profile).
   private readonly serviceByName;
   private readonly deviceById;
+  private readonly upgradeHash;
 
   constructor(
     database: LoaDatabase,
@@ -38,6 +39,8 @@ export class DeviceCredentials {
       .innerJoin(stations, eq(stations.id, devices.stationId))
       .where(eq(devices.id, sql.placeholder('id')))
       .prepare();
+    // Only if unchanged meanwhile: a rotation between the check and this write wins.
+    this.upgradeHash = database.sqlite.prepare('UPDATE devices SET secret_hash = ? WHERE id = ? AND secret_hash = ?');
   }
 
   /** Checks a username/secret pair: a service account name or a device id. */
@@ -69,6 +72,9 @@ export class DeviceCredentials {
     const row = this.deviceById.get({ id: username });
     if (!row || row.disabled) return null;
     if (!(await verifySecret(secret, row.secretHash))) return null;
+    // A secret stored by an older scheme (scrypt, before device secrets moved to sha256) is
+    // rehashed once it has been presented correctly.
+    if (isOutdated(row.secretHash, 'generated')) this.upgradeHash.run(await hashSecret(secret, 'generated'), row.id, row.secretHash);
     return { kind: 'device', deviceId: row.id, communeCode: row.communeCode, areaCodes: this.units.areaCodesOf(row.communeCode) };
   }
 }

@@ -63,7 +63,7 @@ export class DeviceService {
     const secret = randomSecret();
     const now = this.clock();
     const id = newDeviceId();
-    const secretHash = await hashSecret(secret, 'machine');
+    const secretHash = await hashSecret(secret, 'generated');
     try {
       this.database.db
         .insert(devices)
@@ -100,7 +100,7 @@ export class DeviceService {
     if (!device) throw new AppError('device_not_found', { id });
     const secret = randomSecret();
     const now = this.clock();
-    this.database.db.update(devices).set({ secretHash: await hashSecret(secret, 'machine'), secretRotatedAt: now, updatedAt: now }).where(eq(devices.id, id)).run();
+    this.database.db.update(devices).set({ secretHash: await hashSecret(secret, 'generated'), secretRotatedAt: now, updatedAt: now }).where(eq(devices.id, id)).run();
     this.credentials.forget(id);
     return { secret, agentConfig: this.agentConfig(id, device.communeCode, secret) };
   }

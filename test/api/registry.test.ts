@@ -1,7 +1,7 @@
 // The registry and device API: Bắc Kạn's stations, the per-district summary, provisioning and
 // its bad inputs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySecret } from '../../controller/security/secret-hash.js';
+import { hashSecret, verifySecret } from '../../controller/security/secret-hash.js';
 import { startTestSystem, type TestSystem } from '../system.js';
 
 let sys: TestSystem;
@@ -58,14 +58,15 @@ describe('registry', () => {
 });
 
 describe('provisioning', () => {
-  it('returns the secret once, stores only a slow salted hash, and gives a ready agent config', async () => {
+  it('returns the secret once, stores only its hash, and gives a ready agent config', async () => {
     const res = await sys.http('POST', '/api/v1/devices', { cookie: admin, body: { communeCode: '01858', name: 'Cụm loa UBND', lat: 22.33, lon: 105.73 } });
     expect(res.status).toBe(201);
     const { device, secret, agentConfig } = res.body;
     expect(device.id).toMatch(/^dev-[0-9a-z]{10}$/);
     expect(agentConfig).toMatchObject({ deviceId: device.id, secret, areaCodes: ['01858', '060', '06'] });
     const stored = sys.ctx.database.sqlite.prepare('SELECT secret_hash FROM devices WHERE id = ?').get(device.id) as { secret_hash: string };
-    expect(stored.secret_hash).toMatch(/^scrypt\$/);
+    // A 256-bit random secret: sha256 (docs/security.md), not the slow hash of people's passwords.
+    expect(stored.secret_hash).toMatch(/^sha256\$[0-9a-f]{64}$/);
     expect(stored.secret_hash).not.toContain(secret);
     expect(await verifySecret(secret, stored.secret_hash)).toBe(true);
     const again = await sys.http('GET', `/api/v1/devices/${device.id}`, { cookie: admin });
@@ -79,6 +80,20 @@ describe('provisioning', () => {
     expect(res.status).toBe(200);
     expect(await sys.ctx.credentials.verify(device.deviceId, device.secret)).toBeNull();
     expect(await sys.ctx.credentials.verify(device.deviceId, res.body.secret)).not.toBeNull();
+  });
+
+  it('still accepts a secret stored by the older scrypt scheme, and rehashes it on first use', async () => {
+    const device = await sys.provision('01861');
+    const sqlite = sys.ctx.database.sqlite;
+    sqlite.prepare('UPDATE devices SET secret_hash = ? WHERE id = ?').run(await hashSecret(device.secret, 'machine'), device.deviceId);
+    expect(await sys.ctx.credentials.verify(device.deviceId, 'wrong-secret')).toBeNull();
+    expect((sqlite.prepare('SELECT secret_hash FROM devices WHERE id = ?').pluck().get(device.deviceId) as string).startsWith('scrypt$')).toBe(true);
+    expect(await sys.ctx.credentials.verify(device.deviceId, device.secret)).not.toBeNull();
+    const upgraded = sqlite.prepare('SELECT secret_hash FROM devices WHERE id = ?').pluck().get(device.deviceId) as string;
+    expect(upgraded).toMatch(/^sha256\$/);
+    sys.ctx.credentials.forget(device.deviceId);
+    expect(await sys.ctx.credentials.verify(device.deviceId, device.secret)).not.toBeNull();
+    expect(await sys.ctx.credentials.verify(device.deviceId, 'wrong-secret')).toBeNull();
   });
 
   it('refuses a duplicate name in the same station but allows it elsewhere', async () => {

@@ -52,7 +52,7 @@ describe('loa device add-bulk', { timeout: 120_000 }, () => {
     try {
       const rows = sqlite.prepare('SELECT id, name, secret_hash FROM devices').all() as { id: string; name: string; secret_hash: string }[];
       expect(rows.map((r) => r.id).sort()).toEqual(lines.map((l) => l.deviceId).sort());
-      for (const r of rows) expect(r.secret_hash).toMatch(/^scrypt\$4096\$/);
+      for (const r of rows) expect(r.secret_hash).toMatch(/^sha256\$[0-9a-f]{64}$/);
       expect(JSON.stringify(rows)).not.toContain(lines[0].secret);
       const audited = sqlite.prepare("SELECT target_id FROM audit_log WHERE action = 'device.provision'").all() as { target_id: string }[];
       expect(audited.map((a) => a.target_id).sort()).toEqual(lines.map((l) => l.deviceId).sort());
