@@ -7,6 +7,7 @@ export class Metrics {
 
   readonly mqttMessagesIn = new Counter({ name: 'loa_mqtt_messages_in_total', help: 'MQTT messages received by the controller, by topic kind', labelNames: ['kind'], registers: [this.registry] });
   readonly mqttMessagesOut = new Counter({ name: 'loa_mqtt_messages_out_total', help: 'MQTT messages published by the controller, by topic kind', labelNames: ['kind'], registers: [this.registry] });
+  readonly mqttLinkDrops = new Counter({ name: 'loa_mqtt_link_drops_total', help: 'Times the controller lost its MQTT connection to the broker', registers: [this.registry] });
   readonly payloadsDropped = new Counter({ name: 'loa_mqtt_payloads_dropped_total', help: 'Received payloads dropped, by topic kind and reason', labelNames: ['kind', 'reason'], registers: [this.registry] });
   readonly ingestBatchSize = new Histogram({ name: 'loa_ingest_batch_size', help: 'Rows written per ingest transaction', labelNames: ['stream'], buckets: [1, 10, 50, 100, 500, 1000, 2000, 5000], registers: [this.registry] });
   readonly ingestLatency = new Histogram({ name: 'loa_ingest_latency_seconds', help: 'Time from receipt of a message to its commit', labelNames: ['stream'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5], registers: [this.registry] });

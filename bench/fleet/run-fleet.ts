@@ -117,6 +117,8 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
 
 export async function stopFleetRun(run: FleetRun): Promise<void> {
   run.notes.push(...limitMessages(run.fleet.totals().errors).map((l) => `simulator hit a limit — ${l}`));
+  const drops = (await run.loa.ctx.metrics.mqttLinkDrops.get()).values[0]?.value ?? 0;
+  if (drops > 0) run.notes.push(`the controller lost its MQTT link to the broker ${drops} time(s) during the run`);
   await run.fleet.stop();
   await run.loa.close().catch((err) => run.crashes.push(`stopping Loa failed: ${err.message}`));
   run.stopWatching();

@@ -58,7 +58,10 @@ export class ControllerMqtt {
     this.client = client;
     client.on('message', (topic, payload) => this.dispatch(topic, payload));
     client.on('error', (err) => logger.warn({ err: err.message }, 'mqtt link error'));
-    client.on('offline', () => logger.warn('mqtt link offline'));
+    client.on('offline', () => {
+      this.options.metrics.mqttLinkDrops.inc();
+      logger.warn('mqtt link offline');
+    });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`cannot reach the MQTT broker at ${url} within ${timeoutMs} ms`)), timeoutMs);
       client.on('connect', () => {
