@@ -81,6 +81,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
       await ctx.media.stop();
       if (started) {
         ctx.heartbeats.flush();
+        ctx.presence.flush();
         await broadcasts.stop();
       }
       await ctx.mqtt.stop().catch(() => {});

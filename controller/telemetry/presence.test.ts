@@ -21,7 +21,11 @@ beforeEach(() => {
 });
 afterEach(() => database.close());
 
-const reasons = () => (database.sqlite.prepare("SELECT online, reason FROM device_state_changes WHERE device_id = 'dev-a' ORDER BY id").all() as { online: number; reason: string }[]).map((r) => `${r.online}:${r.reason}`);
+const reasons = () => {
+  presence.flush(); // rows follow in one transaction per turn of the event loop
+  const rows = database.sqlite.prepare("SELECT online, reason FROM device_state_changes WHERE device_id = 'dev-a' ORDER BY id").all() as { online: number; reason: string }[];
+  return rows.map((r) => `${r.online}:${r.reason}`);
+};
 
 describe('presence', () => {
   it('closes what the previous run left online, since it could not watch', () => {
@@ -73,5 +77,17 @@ describe('presence', () => {
     expect(presence.onlineCount()).toBe(0);
     presence.start(); // a restart forgets and recounts
     expect(presence.onlineCount()).toBe(0);
+  });
+
+  it('writes the rows of many transitions in one turn of the event loop, in order', async () => {
+    for (let i = 0; i < 5; i++) {
+      presence.onState('dev-a', { v: 1, ts: i, session: i * 2 + 1, online: true }, now + i * 10);
+      presence.onState('dev-a', { v: 1, ts: i, session: i * 2 + 1, online: false, reason: 'lost' }, now + i * 10 + 5);
+    }
+    const committed = () => (database.sqlite.prepare("SELECT count(*) AS n FROM device_state_changes WHERE device_id = 'dev-a'").get() as { n: number }).n;
+    expect(committed()).toBe(1); // only the restart row so far
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(committed()).toBe(11);
+    expect(reasons().slice(1, 4)).toEqual(['1:connected', '0:lost', '1:connected']);
   });
 });

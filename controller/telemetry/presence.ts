@@ -2,7 +2,10 @@
 // the device's retained `state` (online on connect, Last Will or shutdown when it goes) and from
 // silence: a device the broker still counts as connected but which has sent nothing for
 // `offlineAfterMissed` heartbeat intervals is marked offline (`heartbeat_timeout`). Every
-// transition is stored; uptime is computed from them, never guessed.
+// transition is stored; uptime is computed from them, never guessed. What the controller
+// believes changes at once (events, the online count); the rows follow in one transaction per
+// turn of the event loop — one commit per transition cost ~1 ms each, 17 s of the event loop
+// when 10,000 clusters reconnected (fleet benchmark profile).
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import type { StatePayload } from '../../shared/index.js';
@@ -26,6 +29,10 @@ interface Known {
   offlineAt: number;
 }
 
+type PresenceWrite =
+  | { kind: 'state'; deviceId: string; at: number; agentVersion: string | null; manifestVersion: number | null }
+  | { kind: 'change'; change: PresenceChange };
+
 export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> {
   private readonly known = new Map<string, Known>();
   /** Kept with every transition: counting the map on each one made a reconnect storm O(N²). */
@@ -34,7 +41,9 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
   private readonly insertChange: Database.Statement;
   private readonly updateState: Database.Statement;
   private readonly findDevice: Database.Statement;
-  private readonly applyTransition: (change: PresenceChange) => void;
+  private readonly applyWrites: (writes: PresenceWrite[]) => void;
+  private writes: PresenceWrite[] = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -50,9 +59,15 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
       'UPDATE devices SET last_state_at = ?, last_seen_at = ?, agent_version = COALESCE(?, agent_version), manifest_version_held = COALESCE(?, manifest_version_held) WHERE id = ?',
     );
     this.findDevice = sqlite.prepare('SELECT last_seen_at FROM devices WHERE id = ?');
-    this.applyTransition = sqlite.transaction((c: PresenceChange) => {
-      this.setOnline.run(c.online ? 1 : 0, c.deviceId);
-      this.insertChange.run(c.deviceId, c.online ? 1 : 0, c.at, c.reason);
+    this.applyWrites = sqlite.transaction((writes: PresenceWrite[]) => {
+      for (const w of writes) {
+        if (w.kind === 'state') {
+          this.updateState.run(w.at, w.at, w.agentVersion, w.manifestVersion, w.deviceId);
+        } else {
+          this.setOnline.run(w.change.online ? 1 : 0, w.change.deviceId);
+          this.insertChange.run(w.change.deviceId, w.change.online ? 1 : 0, w.change.at, w.change.reason);
+        }
+      }
     });
   }
 
@@ -67,8 +82,9 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     const rows = this.sqlite.prepare('SELECT id, online, last_seen_at FROM devices').all() as { id: string; online: number; last_seen_at: number | null }[];
     for (const row of rows) {
       this.known.set(row.id, { online: false, lastSeenAt: row.last_seen_at ?? 0, lastSession: 0, offlineAt: now });
-      if (row.online) this.applyTransition({ deviceId: row.id, online: false, at: now, reason: 'controller_restart' });
+      if (row.online) this.write({ kind: 'change', change: { deviceId: row.id, online: false, at: now, reason: 'controller_restart' } });
     }
+    this.flush();
     this.refreshGauge();
   }
 
@@ -101,7 +117,7 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
       known.lastSession = payload.session;
     }
     known.lastSeenAt = receivedAt;
-    this.updateState.run(receivedAt, receivedAt, payload.agentVersion ?? null, payload.manifestVersion ?? null, deviceId);
+    this.write({ kind: 'state', deviceId, at: receivedAt, agentVersion: payload.agentVersion ?? null, manifestVersion: payload.manifestVersion ?? null });
     const reason: PresenceReason = payload.online ? 'connected' : (payload.reason ?? 'lost');
     this.transition(deviceId, payload.online, reason, receivedAt);
   }
@@ -144,14 +160,30 @@ export class PresenceService extends EventEmitter<{ change: [PresenceChange] }> 
     this.online += online ? 1 : -1;
     if (!online) known.offlineAt = at;
     const change = { deviceId, online, at, reason };
-    try {
-      this.applyTransition(change);
-    } catch (err) {
-      this.logger.error({ err, deviceId }, 'presence write failed');
-      return;
-    }
+    this.write({ kind: 'change', change });
     this.refreshGauge();
     this.emit('change', change);
+  }
+
+  /** Commits the queued presence rows in one transaction (next turn of the event loop, or on stop). */
+  flush(): void {
+    this.flushScheduled = false;
+    const writes = this.writes;
+    if (writes.length === 0) return;
+    this.writes = [];
+    try {
+      this.applyWrites(writes);
+    } catch (err) {
+      this.logger.error({ err, rows: writes.length }, 'presence write failed');
+    }
+  }
+
+  private write(w: PresenceWrite): void {
+    this.writes.push(w);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private refreshGauge(): void {
