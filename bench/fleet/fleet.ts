@@ -3,6 +3,7 @@
 // and stops them. Used by `loa simulate` and by the fleet benchmark scenarios.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FleetCredential } from './credentials.js';
 import { explainSocketError, openFileLimit } from './limits.js';
@@ -19,6 +20,11 @@ export interface FleetOptions extends Omit<WorkerOptions, 'rampPerS' | 'reportEv
   reportEveryMs?: number;
   /** Agents connecting at once over the whole fleet (default 400). */
   maxConnecting?: number;
+  /**
+   * CPU priority of the worker processes (nice, default 10). Real clusters bring their own
+   * CPUs; on one machine the simulated fleet must not take the cores from the Loa it measures.
+   */
+  nice?: number;
 }
 
 export interface FleetTotals {
@@ -65,6 +71,16 @@ export class Fleet extends EventEmitter<{ stats: [FleetTotals]; play: [FleetPlay
     return fleet;
   }
 
+  private lowerPriority(pid: number | undefined): string {
+    const nice = this.options.nice ?? 10;
+    try {
+      if (pid !== undefined && nice !== 0) setPriority(pid, nice);
+      return `simulator processes run at nice ${nice} (below the Loa they measure)`;
+    } catch (err) {
+      return `could not lower the simulator's CPU priority (${(err as Error).message}): it competes with Loa for the cores`;
+    }
+  }
+
   private spawnAll(): void {
     const { credentials, processes } = this.options;
     const count = Math.max(1, Math.min(processes, credentials.length || 1));
@@ -83,9 +99,11 @@ export class Fleet extends EventEmitter<{ stats: [FleetTotals]; play: [FleetPlay
       this.notes.push(`each worker needs about ${needed} open files but the hard limit is ${limit.hard}: expect EMFILE; use more --processes`);
     }
     const rampPerS = this.options.rampPerS ?? 500;
+    let priorityNote = '';
     for (let i = 0; i < count; i++) {
       const share = credentials.slice(i * perWorker, (i + 1) * perWorker);
       const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, LOA_LOG_LEVEL: process.env.LOA_SIM_LOG_LEVEL ?? 'silent' } });
+      priorityNote = this.lowerPriority(child.pid);
       const worker = { child, last: undefined as WorkerStats | undefined, alive: true };
       this.workers.push(worker);
       child.on('message', (message: FromWorker) => this.onMessage(worker, message));
@@ -103,6 +121,7 @@ export class Fleet extends EventEmitter<{ stats: [FleetTotals]; play: [FleetPlay
       delete (workerOptions as Partial<FleetOptions>).credentials;
       child.send({ type: 'start', credentials: share, options: workerOptions, index: i } satisfies ToWorker);
     }
+    this.notes.push(priorityNote);
   }
 
   private onMessage(worker: Fleet['workers'][number], message: FromWorker): void {
