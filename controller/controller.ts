@@ -10,6 +10,7 @@ import { seedRegistry } from '../seeds/seed.js';
 import { buildApp } from './app.js';
 import { wireBroadcasts } from './broadcasts/broadcasts.js';
 import { type ControllerContext, createContext } from './context.js';
+import { type BackgroundCheckpoints, startBackgroundCheckpoints } from './db/checkpointer.js';
 import { openDatabase, runMigrations } from './db/client.js';
 import { JobRunner } from './jobs.js';
 import { loadOrCreateServiceSecret, registerServiceAccount } from './security/service-account.js';
@@ -45,6 +46,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
 
   let app: FastifyInstance | null = null;
   let started = false;
+  let checkpoints: BackgroundCheckpoints | null = null;
   return {
     ctx,
     jobs,
@@ -56,6 +58,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
       app = await buildApp(ctx);
       await app.ready();
       const httpPort = await listen(app.server, config.httpPort, config.httpHost, 'LOA_HTTP_PORT');
+      checkpoints = startBackgroundCheckpoints(database.sqlite, logger.child({ module: 'db' }));
       ctx.presence.start();
       ctx.live.start();
       ctx.mqtt.on('telemetry', (deviceId, payload, receivedAt) => {
@@ -86,6 +89,7 @@ export async function prepareController(config: Readonly<Config>, logger: Logger
       }
       await ctx.mqtt.stop().catch(() => {});
       if (app) await app.close();
+      await checkpoints?.stop();
       database.close();
     },
   };
