@@ -76,7 +76,7 @@ export async function fillProvince(sqlite: Database.Database, size: ProvinceSize
   const stations = sqlite.prepare('SELECT id, commune_code AS communeCode FROM stations ORDER BY commune_code').all() as { id: number; communeCode: string }[];
   if (!stations.length) throw new Error('the registry has no stations: seed it first');
   const silent = new Set(stations.slice(0, size.silentCommunes).map((s) => s.id));
-  // One real scrypt hash shared by all: these clusters never connect, and 20,000 hashes would take minutes.
+  // One real hash shared by all: these clusters never connect.
   const secretHash = await hashSecret(randomSecret(), 'generated');
   const dayMs = 86_400_000;
   const seeds: DeviceSeed[] = [];

@@ -165,7 +165,7 @@ export const brokerVsMosquittoScenario: Scenario = async (options) => {
   }
   const notes = [
     `load: ${sizes.publishers} device publishers on their own loa/v1/devices/{id}/events topic, ${sizes.inFlight} QoS 1 messages in flight each, ${sizes.payloadBytes} B payloads, ${sizes.messages} messages per round; one QoS 1 subscriber on ${EVENTS_FILTER}`,
-    'Loa: aedes in its own process with a real Loa database, devices provisioned with scrypt-hashed secrets, the in-process credential check and the topic ACL (the subscriber is the controller service identity); the controller itself is not connected',
+    'Loa: aedes in its own process with a real Loa database, devices provisioned with hashed secrets, the in-process credential check and the topic ACL (the subscriber is the controller service identity); the controller itself is not connected',
     'Mosquitto: anonymous, no persistence, max_inflight_messages and max_queued_messages unlimited like aedes; its own process on a free loopback port',
     `per round (msg/s): Loa ${loaRates.map(Math.round).join(', ')}; Mosquitto ${mosquittoRates.map(Math.round).join(', ')} (medians compared)`,
     'the load generator is one Node process: when it, not the broker, is the bottleneck, both rates are close and the throughput ratio flatters Loa; the CPU-per-message ratio does not depend on it (what each broker process spent, from /proc/<pid>/stat, per delivered message)',

@@ -52,10 +52,10 @@ export const connectionsScenario: Scenario = async (options) => {
       // objects for the persistent session of a clean:false client, the retained `state` and
       // `manifest` per device), then the client, socket and parser objects (~2 KB). Below 10 KB
       // needs a leaner session store in the broker, not a change in the agents.
-      'where it goes (heap snapshots, 200 vs 1,000 agents): ~16 KB heap per cluster, mostly Aedes’ subscription trie and in-memory persistence (clean sessions, retained state + manifest per device); client/socket/parser objects ~2 KB',
+      'where it goes (heap snapshots, 200 vs 1,000 agents): ~16 KB heap per cluster, mostly Aedes’ subscription trie and in-memory persistence (persistent sessions, retained state + manifest per device); client/socket/parser objects ~2 KB',
       'retained messages are looked up by exact topic (broker/retained-index.ts): before, every SUBSCRIBE tested its filter against every retained message (2 per device), ~12·N² topic tests to connect N agents — see docs/bench.md',
       'the memory figures are of the whole `loa start` process: the controller’s per-device state (presence, manifests, programme index) is counted with the broker’s sessions',
-      `agents connected at a ramp of ${rampPerS}/s: the broker checks each device secret once with scrypt (machine cost), then remembers it`,
+      `agents connected at a ramp of ${rampPerS}/s: the broker checks each device secret once (sha256: 256-bit random secrets, docs/security.md), then remembers it`,
     );
     return { name: 'connections', params: { agents, processes, rampPerS }, figures, notes: run.notes };
   } finally {
