@@ -76,6 +76,7 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
       sourceAddresses: parseAddressRange(addresses),
       playback: run.playback ?? false,
       rampPerS: run.rampPerS ?? 400,
+      ...(options.params.nice === undefined ? {} : { nice: Number(options.params.nice) }),
     });
     fleetRef.fleet = fleet;
     notes.push(...fleet.notes);
