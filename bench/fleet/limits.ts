@@ -21,6 +21,18 @@ export function openFileLimit(): OpenFileLimit | null {
   }
 }
 
+/** Descriptors a broker process needs besides one socket per agent (database, listeners, /proc reads). */
+export const RESERVED_FILES = 500;
+
+/**
+ * How many agents one process can hold sockets for under its soft open-file limit: beyond it the
+ * broker gets EMFILE and even reading its own memory (/proc) fails.
+ */
+export function agentsWithinFileLimit(asked: number, limit: OpenFileLimit | null): number {
+  if (!limit) return asked;
+  return Math.min(asked, Math.max(1, limit.soft - RESERVED_FILES));
+}
+
 /** What a socket error code means for a fleet on one machine, in words a person can act on. */
 export function explainSocketError(code: string): string | null {
   switch (code) {

@@ -5,11 +5,16 @@
 // connected; the difference divided by N is the cost of one connection (the controller's part —
 // presence, the retained state it reads — is included: it is one process in `loa start`).
 import { numberParam, round, startFleetRun, stopFleetRun } from '../fleet/run-fleet.js';
+import { agentsWithinFileLimit, openFileLimit } from '../fleet/limits.js';
 import { settledMemory } from '../fleet/loa-under-test.js';
 import type { Figure, Scenario } from '../scenario.js';
 
 export const connectionsScenario: Scenario = async (options) => {
-  const agents = numberParam(options, 'agents', 20, 20_000);
+  const asked = numberParam(options, 'agents', 20, 20_000);
+  // One socket per agent in this process: beyond the open-file limit the broker gets EMFILE and
+  // even reading its own memory fails. Ask for no more than the limit allows, and say so.
+  const limit = openFileLimit();
+  const agents = agentsWithinFileLimit(asked, limit);
   const processes = numberParam(options, 'processes', 2, 4);
   const rampPerS = numberParam(options, 'ramp', 200, 400);
   // Baseline: Loa running with the devices provisioned (and their retained manifests published), no agent connected.
@@ -43,6 +48,11 @@ export const connectionsScenario: Scenario = async (options) => {
       { label: 'bulk provisioning', value: round(agents / run.provisionS), unit: 'devices/s' },
     ];
     // Into run.notes: stopping the run adds what it learnt (limits hit, crashes) to the same list.
+    if (agents < asked) {
+      run.notes.push(
+        `asked for ${asked} agents; this process may open ${limit?.soft} files (ulimit -n; hard limit ${limit?.hard}), so ${agents} were connected — raise the limit (e.g. \`ulimit -n 65536\` as root, systemd LimitNOFILE) to measure more`,
+      );
+    }
     run.notes.push(
       `the broker counted ${brokerClients} device connections at the measurement; ${run.fleet.totals().connects - held} reconnects during the ramp`,
       `memory after gc: RSS ${mb(before.rss)} → ${mb(after.rss)} MB, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB; the process is broker + controller (one process in \`loa start\`)`,
@@ -57,7 +67,7 @@ export const connectionsScenario: Scenario = async (options) => {
       'the memory figures are of the whole `loa start` process: the controller’s per-device state (presence, manifests, programme index) is counted with the broker’s sessions',
       `agents connected at a ramp of ${rampPerS}/s: the broker checks each device secret once (sha256: 256-bit random secrets, docs/security.md), then remembers it`,
     );
-    return { name: 'connections', params: { agents, processes, rampPerS }, figures, notes: run.notes };
+    return { name: 'connections', params: { agents: asked, connected: agents, processes, rampPerS }, figures, notes: run.notes };
   } finally {
     await stopFleetRun(run);
   }
