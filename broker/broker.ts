@@ -5,7 +5,7 @@ import type { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import type net from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
 import { listen } from '../platform/listen.js';
@@ -17,6 +17,7 @@ import { ConnectRateLimiter } from './rate-limit.js';
 import { indexedRetainedPersistence } from './retained-index.js';
 import { type BrokerStats, StatsCounters } from './stats.js';
 import { createTcpServer, createTlsServer, createWsServer, type TransportDeps } from './transports.js';
+import { coalesceWrites } from './write-coalescing.js';
 
 export interface LoaBrokerOptions {
   authenticate: Authenticate;
@@ -62,6 +63,11 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
     logger,
     stats: counters,
     remoteAddressOf: (client) => addresses.get(client.conn) ?? 'unknown',
+    // A service (the controller) subscribes to the whole fleet's uplink: one packet per heartbeat
+    // and event. Its writes go out once per turn of the event loop (write-coalescing.ts).
+    onAuthenticated: (client, identity) => {
+      if (identity.kind === 'service') coalesceWrites(client.conn as unknown as Writable);
+    },
   });
   const limiter = new ConnectRateLimiter({ burst: options.connectBurst, ratePerS: options.connectRatePerS });
   let aedes: Aedes | null = null;

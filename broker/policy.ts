@@ -26,6 +26,8 @@ export interface PolicyDeps {
   logger: Logger;
   stats: StatsCounters;
   remoteAddressOf: (client: Client) => string;
+  /** Called once a client's credentials were accepted, before its CONNACK. */
+  onAuthenticated?: (client: Client, identity: BrokerIdentity) => void;
 }
 
 export interface Policy {
@@ -109,6 +111,7 @@ export function createPolicy(deps: PolicyDeps): Policy {
             if (!decision.allow) return refuse(NOT_AUTHORIZED, `Last Will refused: ${decision.reason}`);
           }
           identities.set(client, identity);
+          deps.onAuthenticated?.(client, identity);
           logger.debug({ ...who(identity), clientId, remoteAddress }, 'MQTT client authenticated');
           done(null, true);
         },
