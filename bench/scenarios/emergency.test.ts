@@ -14,12 +14,14 @@ describe('emergency benchmark (tiny)', () => {
     const result = await emergencyScenario({ tiny: true, params: {}, workDir, log: () => {} });
     expect(result.name).toBe('emergency');
     expect(result.params).toMatchObject({ agents: '5' });
-    expect(result.figures.map((f) => f.unit)).toEqual(['ms', 'ms', 'ms', 'ms']);
+    expect(result.figures.map((f) => f.unit)).toEqual(['ms', 'ms', 'ms', 'ms', 'ms', 'ms', '%']);
     for (const f of result.figures) {
       expect(typeof f.value, f.label).toBe('number');
       expect(f.value!, f.label).toBeGreaterThanOrEqual(0);
     }
     expect(result.figures[0]!.target).toBe('≤ 1500 (at 10000)');
+    expect(result.figures[6]!.value!).toBeLessThanOrEqual(100);
+    expect(result.notes.join('\n')).toMatch(/N=5: fan-out window \d+ ms on \d+ cores: Loa's process used \d+ ms of CPU, the simulated agents \d+ ms/);
     expect(result.notes.join('\n')).toContain('N=5: 5 agents played, 5 recorded');
   }, 120_000);
 });

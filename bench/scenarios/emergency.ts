@@ -3,10 +3,14 @@
 // until 99% and 100% of the agents released the audio (the simulated player's start instant,
 // taken in the agent) and until the controller had recorded 99% of their play_started events
 // (emergency_devices.started_received_at). Runs once per size in `agents` (default 1000,10000).
+// On one machine the agents' own reaction shares the cores with Loa, so the same window also
+// gives the CPU each side used and how busy Loa's event loop was: whose time the figure is.
+import { performance } from 'node:perf_hooks';
 import type { Figure, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
 import { provinceCode } from '../fleet/bulletin-fixture.js';
 import type { FleetPlay } from '../fleet/fleet.js';
-import { percentile, startFleetRun, stopFleetRun } from '../fleet/run-fleet.js';
+import { processCpuMs } from '../fleet/proc-cpu.js';
+import { percentile, round, startFleetRun, stopFleetRun } from '../fleet/run-fleet.js';
 
 async function fanOut(options: ScenarioOptions, agents: number, processes: number): Promise<{ figures: Figure[]; notes: string[] }> {
   const run = await startFleetRun({ ...options, workDir: `${options.workDir}/n${agents}` }, { agents, processes, playback: true, heartbeatS: 30, rampPerS: options.tiny ? 200 : 400 });
@@ -19,6 +23,9 @@ async function fanOut(options: ScenarioOptions, agents: number, processes: numbe
       if (p.commandId === emergencyId) plays.push(p);
     });
     const area = provinceCode(run.loa);
+    const loaCpu0 = processCpuMs(process.pid);
+    const simCpu0 = run.fleet.cpuMs();
+    const loop0 = performance.eventLoopUtilization();
     const t0 = Date.now();
     const res = await run.loa.api('POST', '/api/v1/emergencies', {
       title: 'Cảnh báo lũ quét (thử tải)',
@@ -31,6 +38,12 @@ async function fanOut(options: ScenarioOptions, agents: number, processes: numbe
     emergencyId = String(res.body.id);
     const timeoutMs = options.tiny ? 15_000 : 60_000;
     await run.fleet.waitUntil(() => new Set(plays.map((p) => p.deviceId)).size >= agents, timeoutMs);
+    // The fan-out window: API call → every agent playing (or the timeout).
+    const windowMs = Date.now() - t0;
+    const loopBusy = performance.eventLoopUtilization(loop0).utilization * 100;
+    const loaCpuMs = loaCpu0 === null ? null : processCpuMs(process.pid)! - loaCpu0;
+    const simCpuNow = run.fleet.cpuMs();
+    const simCpuMs = simCpu0 === null || simCpuNow === null ? null : simCpuNow - simCpu0;
     // The controller's view: play_started events committed (they follow the start through the outbox).
     const recorded = async () =>
       (run.loa.ctx.database.sqlite.prepare('SELECT started_received_at AS at FROM emergency_devices WHERE emergency_id = ? AND started_received_at IS NOT NULL').all(emergencyId) as { at: number }[]).map((r) => r.at - t0);
@@ -52,10 +65,14 @@ async function fanOut(options: ScenarioOptions, agents: number, processes: numbe
       { label: `N=${agents}: time to 100% of agents playing`, value: ofFleet(agentSide, 100), unit: 'ms' },
       { label: `N=${agents}: time to 99% recorded by the controller (play_started committed)`, value: ofFleet(controllerSide, 99), unit: 'ms' },
       { label: `N=${agents}: API call (send) response time`, value: apiMs, unit: 'ms' },
+      { label: `N=${agents}: CPU used by Loa's process (broker + controller + this harness), API call → all playing`, value: loaCpuMs, unit: 'ms' },
+      { label: `N=${agents}: CPU used by the simulated agents in the same window`, value: simCpuMs, unit: 'ms' },
+      { label: `N=${agents}: Loa's event loop busy in that window`, value: round(loopBusy, 1), unit: '%' },
     ];
     // Into run.notes: stopping the run adds what it learnt (limits hit, crashes) to the same list.
     run.notes.push(
       `${agentSide.length} agents played, ${controllerSide.length} recorded; median ${percentile(agentSide, 50)} ms`,
+      `fan-out window ${windowMs} ms on ${(await import('node:os')).cpus().length} cores: Loa's process used ${loaCpuMs ?? '?'} ms of CPU, the simulated agents ${simCpuMs ?? '?'} ms`,
     );
     return { figures, notes: run.notes };
   } finally {
