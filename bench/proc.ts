@@ -27,15 +27,29 @@ export function rssBytes(pid: number): number | null {
   }
 }
 
-/** CPU seconds (user + system) the process has used so far, or null when it is gone. */
-export function cpuSeconds(pid: number): number | null {
+/**
+ * The fields of /proc/<pid>/stat from the third (state) on, or null when the process is gone.
+ * The command name may contain spaces and parentheses: fields are counted after the last ")".
+ */
+function statFields(pid: number | 'self'): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces and parentheses: count fields after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of proc(5); here indices 11 and 12 (from field 3).
-    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** CPU seconds (user + system) the process has used so far, or null when it is gone. */
+export function cpuSeconds(pid: number): number | null {
+  const fields = statFields(pid);
+  // utime and stime are fields 14 and 15 of proc(5); here indices 11 and 12 (from field 3).
+  return fields ? (Number(fields[11]) + Number(fields[12])) / ticksPerSecond() : null;
+}
+
+/** CPU seconds used by this process's children that have ended (cutime + cstime), or null without /proc. */
+export function childrenCpuSeconds(): number | null {
+  const fields = statFields('self');
+  // cutime and cstime are fields 16 and 17 of proc(5); here indices 13 and 14.
+  return fields ? (Number(fields[13]) + Number(fields[14])) / ticksPerSecond() : null;
 }

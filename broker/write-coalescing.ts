@@ -16,13 +16,14 @@ export function coalesceWrites(stream: Writable): void {
   if (coalesced.has(stream)) return;
   coalesced.add(stream);
   let holding = false;
+  // uncork() on a stream destroyed meanwhile is harmless: nothing is written.
   const release = () => {
     holding = false;
-    if (!stream.destroyed) stream.uncork();
+    stream.uncork();
   };
   const write = stream.write;
   stream.write = function (this: Writable, ...args: Parameters<Writable['write']>) {
-    if (!holding && !stream.destroyed) {
+    if (!holding) {
       holding = true;
       stream.cork();
       setImmediate(release);

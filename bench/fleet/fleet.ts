@@ -7,7 +7,7 @@ import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FleetCredential } from './credentials.js';
 import { explainSocketError, openFileLimit } from './limits.js';
-import { processCpuMs } from './proc-cpu.js';
+import { cpuSeconds } from '../proc.js';
 import type { FromWorker, ToWorker, WorkerOptions, WorkerStats } from './protocol.js';
 import type { PlayStart } from './sim-player.js';
 
@@ -140,19 +140,19 @@ export class Fleet extends EventEmitter<{ stats: [FleetTotals]; play: [FleetPlay
     this.emit('stats', this.totals());
   }
 
-  /** Latest figures over all workers; beats and errors are cumulative since start. */
   /** CPU milliseconds the live worker processes have used so far (null where /proc cannot tell). */
   cpuMs(): number | null {
     let total = 0;
     for (const worker of this.workers) {
       if (!worker.alive || worker.child.pid === undefined) continue;
-      const ms = processCpuMs(worker.child.pid);
-      if (ms === null) return null;
-      total += ms;
+      const seconds = cpuSeconds(worker.child.pid);
+      if (seconds === null) return null;
+      total += seconds * 1000;
     }
     return total;
   }
 
+  /** Latest figures over all workers; beats and errors are cumulative since start. */
   totals(): FleetTotals {
     const t: FleetTotals = { agents: this.options.credentials.length, started: 0, connected: 0, beats: this.cumulative.beats, beatsSkipped: this.cumulative.beatsSkipped, connects: 0, disconnects: 0, refused: 0, errors: { ...this.cumulative.errors }, rssBytes: 0, workersAlive: 0 };
     for (const w of this.workers) {

@@ -9,8 +9,8 @@ import { performance } from 'node:perf_hooks';
 import type { Figure, Scenario, ScenarioOptions, ScenarioResult } from '../scenario.js';
 import { provinceCode } from '../fleet/bulletin-fixture.js';
 import type { FleetPlay } from '../fleet/fleet.js';
-import { processCpuMs } from '../fleet/proc-cpu.js';
 import { percentile, round, startFleetRun, stopFleetRun } from '../fleet/run-fleet.js';
+import { cpuSeconds } from '../proc.js';
 
 async function fanOut(options: ScenarioOptions, agents: number, processes: number): Promise<{ figures: Figure[]; notes: string[] }> {
   const run = await startFleetRun({ ...options, workDir: `${options.workDir}/n${agents}` }, { agents, processes, playback: true, heartbeatS: 30, rampPerS: options.tiny ? 200 : 400 });
@@ -23,7 +23,7 @@ async function fanOut(options: ScenarioOptions, agents: number, processes: numbe
       if (p.commandId === emergencyId) plays.push(p);
     });
     const area = provinceCode(run.loa);
-    const loaCpu0 = processCpuMs(process.pid);
+    const loaCpu0 = cpuSeconds(process.pid);
     const simCpu0 = run.fleet.cpuMs();
     const loop0 = performance.eventLoopUtilization();
     const t0 = Date.now();
@@ -41,9 +41,9 @@ async function fanOut(options: ScenarioOptions, agents: number, processes: numbe
     // The fan-out window: API call → every agent playing (or the timeout).
     const windowMs = Date.now() - t0;
     const loopBusy = performance.eventLoopUtilization(loop0).utilization * 100;
-    const loaCpuMs = loaCpu0 === null ? null : processCpuMs(process.pid)! - loaCpu0;
+    const loaCpuMs = loaCpu0 === null ? null : Math.round((cpuSeconds(process.pid)! - loaCpu0) * 1000);
     const simCpuNow = run.fleet.cpuMs();
-    const simCpuMs = simCpu0 === null || simCpuNow === null ? null : simCpuNow - simCpu0;
+    const simCpuMs = simCpu0 === null || simCpuNow === null ? null : Math.round(simCpuNow - simCpu0);
     // The controller's view: play_started events committed (they follow the start through the outbox).
     const recorded = async () =>
       (run.loa.ctx.database.sqlite.prepare('SELECT started_received_at AS at FROM emergency_devices WHERE emergency_id = ? AND started_received_at IS NOT NULL').all(emergencyId) as { at: number }[]).map((r) => r.at - t0);

@@ -9,7 +9,7 @@
 // 3. Replays the identical ffmpeg argument lists directly, one after the other, writing to other
 //    files, and reports Loa / by hand.
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +18,7 @@ import { MediaStore } from '../../controller/media/media-store.js';
 import { transcodeToStore } from '../../controller/media/transcode.js';
 import { loadConfig } from '../../platform/config.js';
 import { transcodeSettingsFrom } from '../../controller/media/media.service.js';
+import { childrenCpuSeconds } from '../proc.js';
 import type { Figure, Scenario, ScenarioOptions } from '../scenario.js';
 
 const run = promisify(execFile);
@@ -27,16 +28,10 @@ const NOTICE =
   'Đề nghị các gia đình đưa trẻ đến đúng giờ, mang theo sổ tiêm chủng. Do mưa lớn kéo dài, bà con không đi qua ngầm tràn khi nước lên. ' +
   'Ban chỉ huy phòng chống thiên tai đề nghị các thôn kiểm tra nhà cửa, chuẩn bị lương thực và thuốc men. Xin trân trọng thông báo. ';
 
-/** CPU time (ms) used by this process's finished children: cutime + cstime in /proc/self/stat. */
+/** CPU time (ms) used by this process's finished children (the ffmpeg runs). */
 function childCpuMs(): number | null {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 16 and 17 of stat(5), counted from the state field (3rd): indices 13 and 14 here.
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
-  } catch {
-    return null;
-  }
+  const seconds = childrenCpuSeconds();
+  return seconds === null ? null : seconds * 1000;
 }
 
 async function makeSource(ffmpeg: string, dir: string, seconds: number, log: (m: string) => void): Promise<{ file: string; kind: string }> {
