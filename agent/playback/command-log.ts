@@ -1,48 +1,52 @@
 // Answers already given, by command id, kept on disk: a command can arrive twice (through
 // `areas/{code}/cmd` and again on `devices/{id}/cmd`, or re-sent by the controller after a
 // reconnect because our answer was lost) and must be executed once. A repeat is answered with
-// the stored result again.
+// the stored result again. Kept in a journal (journal.ts): one appended line per answer.
 import path from 'node:path';
 import type { Logger } from '../../platform/logger.js';
 import type { CommandResultPayload } from '../../shared/payloads.js';
-import { readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { Journal } from './journal.js';
 
-const FILE = 'commands.json';
+const FILE = 'commands.jsonl';
+/** The whole-file format of agents before 2026-11, converted at the upgrade. */
+const LEGACY_FILE = 'commands.json';
 const KEEP = 500;
 
 export type StoredResult = Pick<CommandResultPayload, 'status' | 'error'> & { at: number };
 
 export class CommandLog {
-  private results = new Map<string, StoredResult>();
-  private readonly file: string;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly journal: Journal<StoredResult>;
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly log: Logger,
   ) {
-    this.file = path.join(dir, FILE);
+    this.journal = new Journal({ file: path.join(dir, FILE), log });
   }
 
   async load(): Promise<void> {
     try {
-      const stored = (await readJsonFile(this.file)) as [string, StoredResult][] | undefined;
-      if (Array.isArray(stored)) this.results = new Map(stored);
+      await this.journal.open({
+        file: path.join(this.dir, LEGACY_FILE),
+        entries: (stored) => (Array.isArray(stored) ? (stored as [string, StoredResult][]) : undefined),
+      });
     } catch (err) {
-      this.log.error({ err }, 'command log unreadable; starting a new one');
+      this.log.error({ err }, 'command log unreadable; answers given before are forgotten');
     }
   }
 
   get(id: string): StoredResult | undefined {
-    return this.results.get(id);
+    return this.journal.entries.get(id);
   }
 
-  /** Records a result; resolves once it is on disk. */
-  record(id: string, result: StoredResult): Promise<void> {
-    this.results.set(id, result);
-    while (this.results.size > KEEP) this.results.delete(this.results.keys().next().value!);
-    const run = this.chain.then(() => writeFileAtomic(this.file, JSON.stringify([...this.results])));
-    this.chain = run.catch((err) => this.log.error({ err }, 'could not write the command log'));
-    return run.catch(() => undefined);
+  /** Records a result; resolves once it is on disk (or writing it failed, which is logged). */
+  async record(id: string, result: StoredResult): Promise<void> {
+    const written = this.journal.set(id, result);
+    // Oldest first: a Map keeps insertion order.
+    for (const old of this.journal.entries.keys()) {
+      if (this.journal.entries.size <= KEEP) break;
+      void this.journal.delete(old);
+    }
+    await written;
   }
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONTROLLER, removeDir, startTestBroker, type TestBroker } from '../test-support.js';
-import { type Audio, ControllerSim, makeAudio, manifest, type MediaServer, mediaItem, playedLog, startMediaServer } from './test-support.js';
+import { readJournal } from './journal.js';
+import { type Audio, ControllerSim, type MediaServer, makeAudio, manifest, mediaItem, playedLog, startMediaServer } from './test-support.js';
 
 const DEVICE = 'cluster-crash-1';
 const SECRET = 'device-secret-0123456789';
@@ -116,7 +117,7 @@ describe('an agent killed and started again', () => {
     const startAt = Date.now() + 1_500;
     await ctl.sendManifest(manifest(DEVICE, 2, [mediaItem('cut', audio, startAt)]));
     await vi.waitFor(() => expect(ctl.ofType('play_started')).toHaveLength(1), WAIT);
-    const { current } = JSON.parse(readFileSync(path.join(dataDir(), 'playlog.json'), 'utf8')) as { current: { pid: number } };
+    const current = (await readJournal(path.join(dataDir(), 'playlog.jsonl'))).get('current') as { pid: number };
     expect(alive(current.pid)).toBe(true);
     await kill(first);
     const beforeKill = ctl.uniqueEvents;

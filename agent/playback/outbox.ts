@@ -27,8 +27,13 @@ type Pending = { event: NewEvent; resolve: (e: DeviceEvent) => void; reject: (er
 const FILE = 'events.log';
 /** Rewrite at once when this many acknowledged events still sit in the file. */
 const COMPACT_AFTER_EVENTS = 500;
-/** Otherwise rewrite this long after the last acknowledgement. */
-const COMPACT_DELAY_MS = 2_000;
+/**
+ * Otherwise rewrite this long after the last acknowledgement. Not sooner: each rewrite is a
+ * whole-file write to the cluster's SD card, and at an emergency, seconds after the start, it
+ * would take CPU from the playback. Until then acknowledged events stay in the file; after a
+ * crash they are sent again, which is harmless (the controller keys them by device + sequence).
+ */
+const COMPACT_DELAY_MS = 60_000;
 
 export interface OutboxOptions {
   dir: string;

@@ -1,14 +1,20 @@
-// What the engine has already dealt with, kept on disk (temp + fsync + rename) so that a
-// restart never plays an item twice, and a playback cut short by a crash or power loss is still
-// reported: the entry that was playing is remembered until it ends, with its decoder's pid.
+// What the engine has already dealt with, kept on disk so that a restart never plays an item
+// twice, and a playback cut short by a crash or power loss is still reported: the entry that
+// was playing is remembered until it ends, with its decoder's pid. Kept in a journal
+// (journal.ts): a start appends a line or two instead of rewriting the whole log.
 import path from 'node:path';
 import type { Logger } from '../../platform/logger.js';
 import type { DeviceEvent } from '../../shared/payloads.js';
-import { readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { Journal } from './journal.js';
 
-const FILE = 'playlog.json';
+const FILE = 'playlog.jsonl';
+/** The whole-file format of agents before 2026-11, converted at the upgrade. */
+const LEGACY_FILE = 'playlog.json';
 /** Handled entries are remembered this long after their start (longer than any manifest keeps past items). */
 const KEEP_MS = 3 * 24 * 3600_000;
+/** Journal keys: `done:<entry key>` → its start; CURRENT → what plays. */
+const DONE = 'done:';
+const CURRENT = 'current';
 
 /** The playing entry as recorded, enough to report it after a crash. */
 export type PlayingRecord = Pick<
@@ -16,76 +22,63 @@ export type PlayingRecord = Pick<
   'itemId' | 'occurrenceId' | 'commandId' | 'emergencyId' | 'class' | 'sha256' | 'url' | 'scheduledAt'
 > & { key: string; startedAt: number; pid?: number; stream: boolean; scheduled: boolean };
 
-interface Stored {
-  v: 1;
-  done: Record<string, number>;
-  current: PlayingRecord | null;
-}
+type Value = number | PlayingRecord | null;
 
 export class Playlog {
-  private done = new Map<string, number>();
-  private current: PlayingRecord | null = null;
-  private readonly file: string;
-  private chain: Promise<unknown> = Promise.resolve();
-  private dirty = false;
+  private readonly journal: Journal<Value>;
 
   constructor(
-    dir: string,
+    private readonly dir: string,
     private readonly log: Logger,
   ) {
-    this.file = path.join(dir, FILE);
+    this.journal = new Journal({ file: path.join(dir, FILE), log });
   }
 
   /** Loads the log; returns what was playing when the previous process ended without saying so. */
   async load(now: number): Promise<PlayingRecord | null> {
     try {
-      const stored = (await readJsonFile(this.file)) as Stored | undefined;
-      if (stored?.v === 1) {
-        this.done = new Map(Object.entries(stored.done).filter(([, at]) => at > now - KEEP_MS));
-        this.current = stored.current;
-      }
+      await this.journal.open({ file: path.join(this.dir, LEGACY_FILE), entries: legacyEntries });
     } catch (err) {
       this.log.error({ err }, 'play log unreadable; starting a new one');
     }
-    return this.current;
+    this.prune(now);
+    return (this.journal.entries.get(CURRENT) as PlayingRecord | null | undefined) ?? null;
   }
 
   isDone(key: string): boolean {
-    return this.done.has(key);
+    return this.journal.entries.has(DONE + key);
   }
 
   markDone(key: string, startAt: number): void {
-    this.done.set(key, startAt);
-    this.save();
+    void this.journal.set(DONE + key, startAt);
+    this.prune(Date.now());
   }
 
   /** Forgets an entry (a live stream cut by a crash may be joined again). */
   forget(key: string): void {
-    if (this.done.delete(key)) this.save();
+    void this.journal.delete(DONE + key);
   }
 
   setCurrent(record: PlayingRecord | null): void {
-    this.current = record;
-    this.save();
+    void this.journal.set(CURRENT, record);
   }
 
   /** Resolves once everything changed so far is on disk. */
   flush(): Promise<unknown> {
-    return this.chain;
+    return this.journal.flush();
   }
 
-  private save(): void {
-    if (this.dirty) return;
-    this.dirty = true;
-    // Coalesced: changes made while a write runs go out in the next one.
-    this.chain = this.chain
-      .then(async () => {
-        this.dirty = false;
-        const now = Date.now();
-        for (const [key, at] of this.done) if (at < now - KEEP_MS) this.done.delete(key);
-        const stored: Stored = { v: 1, done: Object.fromEntries(this.done), current: this.current };
-        await writeFileAtomic(this.file, JSON.stringify(stored));
-      })
-      .catch((err) => this.log.error({ err }, 'could not write the play log'));
+  /** Drops handled entries older than KEEP_MS (a few hundred at most: a scan is cheap). */
+  private prune(now: number): void {
+    for (const [key, value] of this.journal.entries) {
+      if (key.startsWith(DONE) && (value as number) < now - KEEP_MS) void this.journal.delete(key);
+    }
   }
+}
+
+/** `{v: 1, done: {key: startAt}, current}`, the file agents wrote before the journal. */
+function legacyEntries(stored: unknown): [string, Value][] | undefined {
+  const s = stored as { v?: unknown; done?: Record<string, number>; current?: PlayingRecord | null };
+  if (s?.v !== 1 || typeof s.done !== 'object' || s.done === null) return undefined;
+  return [...Object.entries(s.done).map(([key, at]): [string, Value] => [DONE + key, at]), [CURRENT, s.current ?? null]];
 }
