@@ -32,6 +32,12 @@ describe('topics', () => {
       'loa/v1/devices/#',
       'loa/v1/areas/abc/cmd',
       'loa/v1/areas/06/state',
+      'loa/v1/areas/cmd',
+      'loa/v1/areas/06/07/cmd',
+      'loa/v1/devices/d',
+      'loa/v1/devices//state',
+      'loa/v1/devices/d/cmd/result/x',
+      'loa/v1/devices/a/b/state',
       'loa/v1',
       '',
     ]) {

@@ -58,18 +58,26 @@ export const controllerSubscriptions = (['state', 'telemetry', 'events', 'cmd/re
   (kind) => `${TOPIC_ROOT}/devices/+/${kind}`,
 );
 
-/** Parses a concrete topic (no wildcards). Returns null for anything outside the contract. */
+const DEVICES_PREFIX = `${TOPIC_ROOT}/devices/`;
+const AREAS_PREFIX = `${TOPIC_ROOT}/areas/`;
+const AREA_CMD_SUFFIX = '/cmd';
+const DEVICE_KINDS: ReadonlySet<string> = new Set(DEVICE_TOPIC_KINDS);
+
+/**
+ * Parses a concrete topic (no wildcards). Returns null for anything outside the contract.
+ * On the broker's hot path (ACL and counters for every PUBLISH): index arithmetic, no arrays.
+ */
 export function parseTopic(topic: string): ParsedTopic | null {
-  if (!topic.startsWith(`${TOPIC_ROOT}/`)) return null;
-  const parts = topic.slice(TOPIC_ROOT.length + 1).split('/');
-  if (parts[0] === 'devices' && (parts.length === 3 || parts.length === 4)) {
-    const deviceId = parts[1]!;
-    const kind = parts.slice(2).join('/');
-    if (!isDeviceId(deviceId) || !(DEVICE_TOPIC_KINDS as readonly string[]).includes(kind)) return null;
+  if (topic.startsWith(DEVICES_PREFIX)) {
+    const idEnd = topic.indexOf('/', DEVICES_PREFIX.length);
+    if (idEnd < 0) return null;
+    const kind = topic.slice(idEnd + 1);
+    const deviceId = topic.slice(DEVICES_PREFIX.length, idEnd);
+    if (!DEVICE_KINDS.has(kind) || !isDeviceId(deviceId)) return null;
     return { scope: 'device', deviceId, kind: kind as DeviceTopicKind };
   }
-  if (parts[0] === 'areas' && parts.length === 3 && parts[2] === 'cmd') {
-    const areaCode = parts[1]!;
+  if (topic.startsWith(AREAS_PREFIX) && topic.endsWith(AREA_CMD_SUFFIX)) {
+    const areaCode = topic.slice(AREAS_PREFIX.length, topic.length - AREA_CMD_SUFFIX.length);
     if (!isAreaCode(areaCode)) return null;
     return { scope: 'area', areaCode, kind: 'cmd' };
   }
