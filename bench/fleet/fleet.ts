@@ -89,7 +89,9 @@ export class Fleet extends EventEmitter<{ stats: [FleetTotals]; play: [FleetPlay
     const { file, execArgv } = workerCommand();
     const limit = openFileLimit();
     const needed = perWorker + 200;
-    let argv = [process.execPath, ...execArgv, file];
+    // LOA_SIM_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits (docs/bench.md).
+    const profile = process.env.LOA_SIM_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LOA_SIM_CPU_PROF}`] : [];
+    let argv = [process.execPath, ...execArgv, ...profile, file];
     if (limit && limit.soft < limit.hard && limit.soft < needed) {
       // Node cannot call setrlimit; the shell's ulimit raises the soft limit up to the hard one.
       const target = Number.isFinite(limit.hard) ? String(limit.hard) : 'unlimited';
