@@ -188,6 +188,8 @@ describe('Agent over MQTT', () => {
     await broker.published.next(on(STATE, { online: true }));
     const bad = { v: 1, ts: Date.now(), id: 'x', status: 'maybe' } as unknown as CommandResultPayload;
     await expect(agent.link.publish('cmd/result', bad)).rejects.toThrow(/cmd\/result payload breaks the contract/);
+    const nan = { v: 1, ts: Number.NaN, id: 'x', status: 'ok' } as CommandResultPayload;
+    await expect(agent.link.publish('cmd/result', nan)).rejects.toThrow(/breaks the contract/);
   });
 
   it('counts and drops malformed commands without crashing, then handles a valid one', async () => {

@@ -79,6 +79,11 @@ export class Link {
     return this.online;
   }
 
+  /** Connects, disconnects and refusals so far, without the copy `stats` makes (read often by the fleet simulator). */
+  get connectionCounts(): Readonly<{ connects: number; disconnects: number; refused: number }> {
+    return this.counters;
+  }
+
   get stats(): Readonly<LinkStats> {
     const { attempt, lastDelayMs } = this.reconnector;
     const inbound = this.router.stats;

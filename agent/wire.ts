@@ -1,6 +1,6 @@
 // What the agent puts on the wire: each outbound kind's topic, QoS and retain flag (architecture
 // notes, "Wire contract"), and encoding that checks our own output against the contract.
-import { decode, encode, type PayloadOf } from '../shared/decode.js';
+import { encode, MAX_PAYLOAD_BYTES, type PayloadOf, validate } from '../shared/decode.js';
 import { topics } from '../shared/topics.js';
 
 export const OUTBOUND = {
@@ -23,13 +23,14 @@ export function outboundTopic(kind: OutboundKind, deviceId: string): string {
 }
 
 /**
- * encode(), then decode() the result: a payload that breaks the contract is our bug and must
- * fail loudly here, not become a silent counted drop at the controller.
+ * Checks the payload against the contract, then encodes it: a payload that breaks the contract
+ * is our bug and must fail loudly here, not become a silent counted drop at the controller.
  */
 export function encodeChecked<K extends OutboundKind>(kind: K, payload: PayloadOf<K>): Buffer {
-  const body = encode(kind, payload);
-  const check = decode(kind, body);
+  const check = validate(kind, payload);
   if (!check.ok) throw new TypeError(`outbound ${kind} payload breaks the contract: ${check.error.detail}`);
+  const body = encode(kind, payload);
+  if (body.byteLength > MAX_PAYLOAD_BYTES[kind]) throw new TypeError(`outbound ${kind} payload breaks the contract: ${body.byteLength} bytes > ${MAX_PAYLOAD_BYTES[kind]}`);
   return body;
 }
 

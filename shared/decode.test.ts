@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, MAX_PAYLOAD_BYTES } from './decode.js';
+import { decode, encode, MAX_PAYLOAD_BYTES, validate } from './decode.js';
 import type { TelemetryPayload } from './payloads.js';
 
 const heartbeat: TelemetryPayload = {
@@ -69,5 +69,18 @@ describe('decode', () => {
     expect(
       decode('cmd', JSON.stringify({ ...base, op: 'play', params: { class: 'normal', source: { type: 'stream', url: 'file:///etc/passwd' } } })).ok,
     ).toBe(false);
+  });
+});
+
+describe('validate', () => {
+  it('gives the same verdict on a value as decode gives on its JSON', () => {
+    const good = { v: 1, ts: 1, id: 'c1', status: 'ok' };
+    const cases: unknown[] = [good, { ...good, status: 'maybe' }, { ...good, v: 2 }, { ...good, extra: 1 }, { ...good, ts: Number.NaN }, [good], 'text', null];
+    for (const value of cases) {
+      const fromValue = validate('cmd/result', value);
+      const fromWire = decode('cmd/result', JSON.stringify(value) ?? '');
+      expect(fromValue.ok, JSON.stringify(value)).toBe(fromWire.ok);
+      if (!fromValue.ok && !fromWire.ok) expect(fromValue.error.reason).toBe(fromWire.error.reason);
+    }
   });
 });

@@ -12,11 +12,12 @@
 // - Acknowledged events are dropped by rewriting the file (temp + fsync + rename): a crash leaves
 //   either the old file or the new one. Re-sending an event the controller already has is harmless
 //   (it is idempotent by device + sequence).
-import { open, readdir, readFile, rm, truncate } from 'node:fs/promises';
+
 import type { FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../platform/logger.js';
-import { decode } from '../../shared/decode.js';
+import { decode, validate } from '../../shared/decode.js';
 import { type DeviceEvent, PAYLOAD_VERSION } from '../../shared/payloads.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { isTempName, writeFileAtomic } from './atomic-file.js';
@@ -90,7 +91,7 @@ export class Outbox {
   append(event: NewEvent): Promise<DeviceEvent> {
     if (!this.handle) return Promise.reject(new Error('outbox is not open'));
     // An event that breaks the contract would be refused by every upload after it: keep it out.
-    if (!parseEvent(JSON.stringify({ ...event, seq: 1, ts: event.ts ?? 0 }))) {
+    if (!validate('events', { v: PAYLOAD_VERSION, ts: 0, events: [{ ...event, seq: 1, ts: event.ts ?? 0 }] }).ok) {
       return Promise.reject(new TypeError(`event breaks the contract: ${JSON.stringify(event).slice(0, 300)}`));
     }
     return new Promise((resolve, reject) => {

@@ -113,7 +113,7 @@ async function start(credentials: FleetCredential[], options: WorkerOptions): Pr
     let refused = 0;
     for (const s of agents) {
       if (s.agent.link.connected) connected++;
-      const st = s.agent.link.stats;
+      const st = s.agent.link.connectionCounts;
       connects += st.connects;
       disconnects += st.disconnects;
       refused += st.refused;
