@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MachineInfo } from './machine.js';
-import { formatValue, mergeResults, type RecordedScenario, readResults, renderMarkdown, writeResults } from './report.js';
+import { formatValue, mergeResults, type RecordedScenario, readChanges, readResults, renderMarkdown, writeResults } from './report.js';
 
 const machine = (date: string): MachineInfo => ({
   cpu: 'Test CPU',
@@ -92,5 +92,25 @@ describe('bench results files', () => {
     expect(formatValue(0.5, 'ratio')).toBe('0.5 ratio');
     expect(formatValue(20000, 'agents')).toBe('20,000 agents');
     expect(formatValue(Number.NaN, 'ms')).toBe('n/a');
+  });
+});
+
+describe('bench change log', () => {
+  it('renders the changes with their before and after figures, and keeps them in the JSON', () => {
+    const change = { date: '2026-11-28', commit: 'b8f71b0', scenario: 'emergency', cause: 'atomic rewrites', change: 'journal', before: '5.9 s', after: '4.2 s' };
+    const results = mergeResults(null, machine('2026-11-28T01:00:00.000Z'), [scenario('api')], [change]);
+    expect(results.changes).toEqual([change]);
+    const md = renderMarkdown(results);
+    expect(md).toContain('## Changes made from the figures and profiles');
+    expect(md).toContain('| 2026-11-28 | b8f71b0 | emergency | atomic rewrites | journal | 5.9 s | 4.2 s |');
+    expect(renderMarkdown(mergeResults(null, machine('2026-11-28T01:00:00.000Z'), [scenario('api')]))).not.toContain('## Changes');
+  });
+
+  it('reads an absent log as empty and refuses a malformed one', () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'loa-bench-changes-'));
+    const file = path.join(dir, 'changes.json');
+    expect(readChanges(file)).toEqual([]);
+    writeFileSync(file, JSON.stringify([{ date: '2026-11-28', change: 'missing fields' }]));
+    expect(() => readChanges(file)).toThrow(/expected an array/);
   });
 });

@@ -18,10 +18,38 @@ export interface RecordedScenario extends ScenarioResult {
   durationS: number;
 }
 
+/**
+ * One fix made because a figure missed or a profile showed a cause, with the figures before and
+ * after (kept by hand in bench/changes.json, the same for every run; copied into both results files).
+ */
+export interface RecordedChange {
+  date: string;
+  commit: string;
+  scenario: string;
+  cause: string;
+  change: string;
+  before: string;
+  after: string;
+}
+
 export interface ResultsFile {
   /** The machine of the latest run (an older scenario's machine is in its own `machine`). */
   machine: MachineInfo;
   scenarios: Record<string, RecordedScenario & { machine?: MachineInfo }>;
+  changes?: RecordedChange[];
+}
+
+export const CHANGES_JSON = 'changes.json';
+
+/** The change log beside the results; [] when there is none. Throws on a malformed one (a bench bug to fix, not to hide). */
+export function readChanges(file: string): RecordedChange[] {
+  if (!existsSync(file)) return [];
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const fields = ['date', 'commit', 'scenario', 'cause', 'change', 'before', 'after'] as const;
+  if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'object' && c !== null && fields.every((f) => typeof (c as Record<string, unknown>)[f] === 'string'))) {
+    throw new Error(`${file}: expected an array of {${fields.join(', ')}} with string values`);
+  }
+  return parsed as RecordedChange[];
 }
 
 export const RESULTS_JSON = 'results.json';
@@ -39,13 +67,13 @@ export function readResults(outDir: string): ResultsFile | null {
 }
 
 /** The new run's scenarios replace the same names; the others stay, tagged with their machine. */
-export function mergeResults(previous: ResultsFile | null, machine: MachineInfo, fresh: RecordedScenario[]): ResultsFile {
+export function mergeResults(previous: ResultsFile | null, machine: MachineInfo, fresh: RecordedScenario[], changes: RecordedChange[] = []): ResultsFile {
   const scenarios: ResultsFile['scenarios'] = {};
   for (const [name, old] of Object.entries(previous?.scenarios ?? {})) {
     scenarios[name] = { ...old, machine: old.machine ?? previous!.machine };
   }
   for (const result of fresh) scenarios[result.name] = result;
-  return { machine, scenarios };
+  return { machine, scenarios, ...(changes.length ? { changes } : {}) };
 }
 
 function cell(text: string): string {
@@ -108,6 +136,12 @@ export function renderMarkdown(results: ResultsFile): string {
     if (s.machine && s.machine.date !== results.machine.date) lines.push(`Machine then: ${machineLine(s.machine)}.`);
     if (s.error) lines.push('', `${s.status === 'skipped' ? 'Skipped' : 'Failed'}: ${s.error}`);
     if (s.notes.length) lines.push('', ...s.notes.map((n) => `- ${n}`));
+    lines.push('');
+  }
+  if (results.changes?.length) {
+    lines.push('## Changes made from the figures and profiles', '', `Kept in bench/${CHANGES_JSON} and copied here at every run. Before and after were measured on the same machine, back to back where the row says so.`, '');
+    lines.push('| date | commit | scenario | cause found | change | before | after |', '|---|---|---|---|---|---|---|');
+    for (const c of results.changes) lines.push(row([c.date, c.commit, c.scenario, c.cause, c.change, c.before, c.after]));
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;

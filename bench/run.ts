@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BenchArgsError, parseBenchArgs, usage } from './args.js';
 import { describeMachine, repoRoot } from './machine.js';
-import { mergeResults, type RecordedScenario, readResults, writeResults } from './report.js';
+import { CHANGES_JSON, mergeResults, type RecordedScenario, readChanges, readResults, writeResults } from './report.js';
 import { type Scenario, ScenarioSkipped } from './scenario.js';
 import { SCENARIOS } from './scenarios/index.js';
 
@@ -29,6 +29,8 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
   const args = parseBenchArgs(argv, Object.keys(scenarios));
   const outDir = path.resolve(args.outDir ?? path.join(repoRoot(), 'bench'));
   const names = args.names.length ? args.names : Object.keys(scenarios);
+  // Read first: a malformed change log stops the run before it has measured anything.
+  const changes = readChanges(path.join(repoRoot(), 'bench', CHANGES_JSON));
   const machine = await describeMachine();
   log(`bench: ${names.join(', ')}${args.tiny ? ' (tiny)' : ''} on ${machine.cpu}, ${machine.cores} cores`);
   const results: RecordedScenario[] = [];
@@ -54,7 +56,7 @@ export async function runBench(argv: readonly string[], options: RunOptions = {}
     }
     results.push(recorded);
   }
-  const files = writeResults(outDir, mergeResults(readResults(outDir), machine, results));
+  const files = writeResults(outDir, mergeResults(readResults(outDir), machine, results, changes));
   log(`bench: wrote ${files.markdown} and ${files.json}`);
   return { outDir, results, files };
 }
