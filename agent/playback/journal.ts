@@ -10,9 +10,7 @@
 // write torn by a power cut) ends the replay and is cut off, everything before it is kept. When
 // the file holds more than twice as many lines as live entries it is rewritten as a snapshot
 // (temp + fsync + rename): a crash leaves the old file or the new one.
-
-import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, readFile, rm, truncate } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../platform/logger.js';
 import { readJsonFile, writeFileAtomic } from './atomic-file.js';
@@ -164,23 +162,13 @@ export class Journal<V> {
   }
 
   private async replay(buffer: Buffer): Promise<void> {
-    let offset = 0;
-    let lines = 0;
-    while (offset < buffer.length) {
-      const end = buffer.indexOf(0x0a, offset);
-      if (end < 0) break; // no newline: a torn last line
-      const line = parseLine(buffer.subarray(offset, end).toString('utf8'));
-      if (!line) break;
-      if ('d' in line) this.map.delete(line.k);
-      else this.map.set(line.k, line.v as V);
-      offset = end + 1;
-      lines++;
-    }
-    this.size = offset;
+    const { entries, bytes, lines } = replayJournal<V>(buffer);
+    for (const [k, v] of entries) this.map.set(k, v);
+    this.size = bytes;
     this.lines = lines;
-    if (offset < buffer.length) {
-      this.o.log.warn({ file: this.o.file, keptLines: lines, droppedBytes: buffer.length - offset }, 'journal had a torn or damaged tail; cut off');
-      await truncate(this.o.file, offset);
+    if (bytes < buffer.length) {
+      this.o.log.warn({ file: this.o.file, keptLines: lines, droppedBytes: buffer.length - bytes }, 'journal had a torn or damaged tail; cut off');
+      await truncate(this.o.file, bytes);
     }
   }
 
@@ -205,15 +193,28 @@ function parseLine(text: string): Line | undefined {
   }
 }
 
+/**
+ * Replays a journal's bytes: the entries, and how many bytes and lines of it are complete lines
+ * up to the first torn or damaged one.
+ */
+function replayJournal<V>(buffer: Buffer): { entries: Map<string, V>; bytes: number; lines: number } {
+  const entries = new Map<string, V>();
+  let offset = 0;
+  let lines = 0;
+  while (offset < buffer.length) {
+    const end = buffer.indexOf(0x0a, offset);
+    if (end < 0) break; // no newline: a torn last line
+    const line = parseLine(buffer.subarray(offset, end).toString('utf8'));
+    if (!line) break;
+    if ('d' in line) entries.delete(line.k);
+    else entries.set(line.k, line.v as V);
+    offset = end + 1;
+    lines++;
+  }
+  return { entries, bytes: offset, lines };
+}
+
 /** The entries a journal file holds, as `open` would replay them (for tests and tools). */
 export async function readJournal(file: string): Promise<Map<string, unknown>> {
-  const map = new Map<string, unknown>();
-  const text = await readFile(file, 'utf8');
-  for (const raw of text.split('\n').slice(0, -1)) {
-    const line = parseLine(raw);
-    if (!line) break;
-    if ('d' in line) map.delete(line.k);
-    else map.set(line.k, line.v);
-  }
-  return map;
+  return replayJournal<unknown>(await readFile(file)).entries;
 }

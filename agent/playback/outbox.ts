@@ -12,9 +12,7 @@
 // - Acknowledged events are dropped by rewriting the file (temp + fsync + rename): a crash leaves
 //   either the old file or the new one. Re-sending an event the controller already has is harmless
 //   (it is idempotent by device + sequence).
-
-import type { FileHandle } from 'node:fs/promises';
-import { open, readdir, readFile, rm, truncate } from 'node:fs/promises';
+import { type FileHandle, open, readdir, readFile, rm, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../platform/logger.js';
 import { decode, validate } from '../../shared/decode.js';
