@@ -99,7 +99,10 @@ function registerTelemetryJobs(ctx: ControllerContext, jobs: JobRunner): void {
   jobs.add('presence-sweep', '*/15 * * * * *', () => {
     ctx.presence.sweep();
   });
-  jobs.add('telemetry-rollup', '*/5 * * * *', () => ctx.rollup.rollupRecent());
+  jobs.add('telemetry-rollup', '*/5 * * * *', async () => {
+    const run = await ctx.rollup.rollupRecent();
+    ctx.logger.debug({ rows: run.rows, heartbeats: run.heartbeats, readMs: Math.round(run.readMs), writeMs: Math.round(run.writeMs) }, 'telemetry rolled up');
+  });
   jobs.add('telemetry-retention', '17 3 * * *', () => {
     const removed = ctx.rollup.purgeRawOlderThan(ctx.config.telemetryRawRetentionDays);
     ctx.logger.info({ removed }, 'raw heartbeats past retention removed');

@@ -15,8 +15,12 @@ describe('api benchmark (tiny)', () => {
     const result = await apiScenario({ tiny: true, params: {}, workDir, log: () => {} });
     expect(result.name).toBe('api');
     expect(result.params).toMatchObject({ devices: 500, days: 30 });
-    expect(result.figures).toHaveLength(ENDPOINTS.length * 2 + 2);
-    expect(result.figures.slice(-2).map((f) => f.label)).toEqual([expect.stringMatching(/rollup job, every 5 min/), expect.stringMatching(/rollup, first run/)]);
+    expect(result.figures).toHaveLength(ENDPOINTS.length * 2 + 3);
+    expect(result.figures.slice(-3).map((f) => f.label)).toEqual([
+      expect.stringMatching(/rollup job, every 5 min: longest hold/),
+      expect.stringMatching(/rollup job, every 5 min: read \+ write/),
+      expect.stringMatching(/rollup, first run/),
+    ]);
     expect(result.notes.join('\n')).toMatch(/for [\d,]+ new heartbeats/);
     for (const f of result.figures) expect(f.value!, f.label).toBeGreaterThan(0);
     expect(result.figures.filter((f) => f.target === '≤ 100 ms').map((f) => f.label)).toEqual(ENDPOINTS.map((e) => `${e.label}: p95`));

@@ -5,7 +5,9 @@
 // are added to device_daily incrementally, from the last heartbeat id it read (20,000 clusters
 // send ~58 million heartbeats a day; re-reading the whole day took 6–11 s with only an hour of
 // them, bench/RESULTS.md api). Seconds online come from the state transitions, which are few, and
-// are recomputed for today and yesterday each run.
+// are recomputed for today (and yesterday, in its first hour) each run. It reads in one turn of
+// the event loop and writes in the next, one upsert per device and day, so an emergency call
+// waits for at most one of the two halves.
 import type Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { onlineMs } from './uptime.js';
@@ -25,6 +27,27 @@ function nextDay(day: string): string {
 
 const SETTLED_AFTER_MS = 3_600_000;
 
+/** What one run of the 5-minute job did, and how long each half held the event loop. */
+export interface RollupRun {
+  rows: number;
+  heartbeats: number;
+  readMs: number;
+  writeMs: number;
+}
+
+interface DailyIncrement {
+  device: string;
+  day: string;
+  /** Seconds online recomputed this run; null leaves the stored figure as it is. */
+  onlineS: number | null;
+  n: number;
+  maxOffset: number | null;
+  sumSignal: number;
+  nSignal: number;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class TelemetryRollup {
   private readonly devices: Database.Statement;
   private readonly priorStates: Database.Statement;
@@ -38,9 +61,11 @@ export class TelemetryRollup {
   private readonly readWatermark: Database.Statement;
   private readonly saveWatermark: Database.Statement;
   private readonly newHeartbeatStats: Database.Statement;
-  private readonly addHeartbeats: Database.Statement;
-  private readonly setOnline: Database.Statement;
-  private readonly writeIncrement: (online: unknown[][], added: unknown[][], watermark: number) => void;
+  private readonly addIncrement: Database.Statement;
+  private readonly writeIncrements: (rows: DailyIncrement[], watermark: number) => void;
+  /** Each device's state at a day's start, once that start is settled: 1.2 M transitions a month to group otherwise. */
+  private readonly settledPriorStates = new Map<number, Map<string, boolean>>();
+  private running: Promise<RollupRun> | undefined;
 
   constructor(
     sqlite: Database.Database,
@@ -80,11 +105,13 @@ export class TelemetryRollup {
        FROM heartbeats WHERE id > ? AND id <= ? AND received_at >= ? AND received_at < ? GROUP BY device_id`,
     );
     // Adds them: counts add up, the worst offset is the larger one, the mean signal is weighted by
-    // the heartbeats that carried one (approximated by the day's count so far for the stored mean).
-    this.addHeartbeats = sqlite.prepare(
+    // the heartbeats that carried one (approximated by the day's count so far for the stored mean);
+    // seconds online, when recomputed this run, replace the stored figure.
+    this.addIncrement = sqlite.prepare(
       `INSERT INTO device_daily (device_id, day, online_s, heartbeats, max_abs_clock_offset_ms, avg_signal_dbm)
-       VALUES (@device, @day, 0, @n, @maxOffset, CASE WHEN @nSignal > 0 THEN @sumSignal / @nSignal END)
+       VALUES (@device, @day, COALESCE(@onlineS, 0), @n, @maxOffset, CASE WHEN @nSignal > 0 THEN @sumSignal / @nSignal END)
        ON CONFLICT (device_id, day) DO UPDATE SET
+         online_s = COALESCE(@onlineS, online_s),
          heartbeats = heartbeats + excluded.heartbeats,
          max_abs_clock_offset_ms = CASE WHEN max_abs_clock_offset_ms IS NULL OR excluded.max_abs_clock_offset_ms > max_abs_clock_offset_ms
            THEN excluded.max_abs_clock_offset_ms ELSE max_abs_clock_offset_ms END,
@@ -93,13 +120,8 @@ export class TelemetryRollup {
            WHEN avg_signal_dbm IS NULL OR heartbeats = 0 THEN @sumSignal / @nSignal
            ELSE (avg_signal_dbm * heartbeats + @sumSignal) / (heartbeats + @nSignal) END`,
     );
-    this.setOnline = sqlite.prepare(
-      `INSERT INTO device_daily (device_id, day, online_s, heartbeats) VALUES (?, ?, ?, 0)
-       ON CONFLICT (device_id, day) DO UPDATE SET online_s = excluded.online_s`,
-    );
-    this.writeIncrement = sqlite.transaction((online: unknown[][], added: unknown[][], watermark: number) => {
-      for (const r of online) this.setOnline.run(...r);
-      for (const r of added) this.addHeartbeats.run(r[0]);
+    this.writeIncrements = sqlite.transaction((rows: DailyIncrement[], watermark: number) => {
+      for (const r of rows) this.addIncrement.run(r);
       this.saveWatermark.run(watermark);
     });
   }
@@ -125,7 +147,7 @@ export class TelemetryRollup {
 
   /** [deviceId, day, seconds online] for every device that existed in [from, to). */
   private onlineSeconds(day: string, from: number, to: number): [string, string, number][] {
-    const prior = new Map((this.priorStates.all(from) as { device_id: string; online: number }[]).map((r) => [r.device_id, !!r.online]));
+    const prior = this.priorStatesAt(from);
     const byDevice = new Map<string, { online: boolean; at: number }[]>();
     for (const c of this.changes.all(from, to) as { device_id: string; online: number; at: number }[]) {
       const list = byDevice.get(c.device_id) ?? [];
@@ -141,28 +163,62 @@ export class TelemetryRollup {
   }
 
   /**
+   * Each device's state when the day starting at `from` began. A late transition (the presence
+   * sweep closing a cluster that fell silent just before midnight) can still land before `from`
+   * within the first hour; after that the answer is kept.
+   */
+  private priorStatesAt(from: number): Map<string, boolean> {
+    const kept = this.settledPriorStates.get(from);
+    if (kept) return kept;
+    const prior = new Map((this.priorStates.all(from) as { device_id: string; online: number }[]).map((r) => [r.device_id, !!r.online]));
+    if (this.clock() - from >= SETTLED_AFTER_MS) {
+      if (this.settledPriorStates.size >= 4) this.settledPriorStates.clear();
+      this.settledPriorStates.set(from, prior);
+    }
+    return prior;
+  }
+
+  /**
    * The 5-minute job: seconds online for today and yesterday (yesterday's last minutes may have
    * arrived late), and the heartbeats received since the last run added to their local day.
    * The first run (no watermark yet) recomputes both days from scratch.
    */
-  rollupRecent(): void {
+  rollupRecent(): Promise<RollupRun> {
+    // The start-up catch-up and the timer may meet: one run at a time, the second shares the first.
+    this.running ??= this.runRecent().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runRecent(): Promise<RollupRun> {
+    const t0 = performance.now();
     const now = this.clock();
     const days = [localDay(now - 86_400_000, this.timezone), localDay(now, this.timezone)];
     const upTo = this.maxHeartbeatId.get() as number;
     const watermark = this.readWatermark.get() as number | undefined;
     if (watermark === undefined) {
-      for (const day of days) this.rollupDay(day);
+      const rows = days.reduce((n, day) => n + this.rollupDay(day), 0);
       this.saveWatermark.run(upTo);
-      return;
+      return { rows, heartbeats: upTo, readMs: performance.now() - t0, writeMs: 0 };
     }
+    const increments = new Map<string, DailyIncrement>();
+    const incrementOf = (device: string, day: string): DailyIncrement => {
+      const key = `${device}\u0000${day}`;
+      const kept = increments.get(key);
+      if (kept) return kept;
+      const fresh: DailyIncrement = { device, day, onlineS: null, n: 0, maxOffset: null, sumSignal: 0, nSignal: 0 };
+      increments.set(key, fresh);
+      return fresh;
+    };
     // Yesterday's seconds online are settled an hour after midnight (the presence sweep closes a
     // silent cluster within minutes); recomputing them all day doubled the job's cost.
-    const unsettled = [...new Set([localDay(now - SETTLED_AFTER_MS, this.timezone), days[1]!])];
-    const online = unsettled.flatMap((day) => {
+    for (const day of new Set([localDay(now - SETTLED_AFTER_MS, this.timezone), days[1]!])) {
       const { from, to } = dayBounds(day, this.timezone);
-      return to > from ? this.onlineSeconds(day, from, Math.min(to, now)) : [];
-    });
-    const added: unknown[][] = [];
+      if (to <= from) continue;
+      for (const [device, , seconds] of this.onlineSeconds(day, from, Math.min(to, now))) incrementOf(device, day).onlineS = seconds;
+    }
+    let heartbeats = 0;
     if (upTo > watermark) {
       // Every local day the new heartbeats fall in: normally today; after a long stop, more.
       const range = this.newRange.get(watermark, upTo) as { oldest: number; newest: number };
@@ -170,14 +226,20 @@ export class TelemetryRollup {
         const { from, to } = dayBounds(day, this.timezone);
         const rows = this.newHeartbeatStats.all(watermark, upTo, from, to) as { device_id: string; n: number; max_offset: number | null; sum_signal: number | null; n_signal: number }[];
         for (const r of rows) {
-          added.push([{ device: r.device_id, day, n: r.n, maxOffset: r.max_offset, sumSignal: r.sum_signal ?? 0, nSignal: r.n_signal }]);
+          Object.assign(incrementOf(r.device_id, day), { n: r.n, maxOffset: r.max_offset, sumSignal: r.sum_signal ?? 0, nSignal: r.n_signal });
+          heartbeats += r.n;
         }
         if (to > range.newest) break;
       }
     }
-    this.writeIncrement(online, added, upTo);
+    const readMs = performance.now() - t0;
+    // The heartbeats since `upTo` belong to the next run, and seconds online were computed for
+    // `now`: what the writer commits in between changes neither.
+    await yieldToEventLoop();
+    const t1 = performance.now();
+    this.writeIncrements([...increments.values()], upTo);
+    return { rows: increments.size, heartbeats, readMs, writeMs: performance.now() - t1 };
   }
-
 
   /** Deletes raw heartbeats older than the retention window, in small steps so writers are not blocked. */
   purgeRawOlderThan(days: number): number {
