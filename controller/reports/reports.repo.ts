@@ -15,13 +15,6 @@ export interface DistrictUptimeRow {
   expectedS: number;
 }
 
-export interface DistrictPresenceRow {
-  districtCode: string | null;
-  stationsWithDevices: number;
-  stationsOnline: number;
-  silent: number;
-}
-
 export interface SilentStationRow {
   stationId: number;
   stationName: string;
@@ -31,6 +24,22 @@ export interface SilentStationRow {
   devices: number;
   lastSeenAt: number | null;
   silentSince: number;
+}
+
+/** One station of the overview: its registry entry and its enabled clusters' presence. */
+export interface StationStandingRow {
+  stationId: number;
+  stationName: string;
+  communeCode: string;
+  communeName: string;
+  districtCode: string | null;
+  technology: StationTechnology;
+  replacementStatus: string;
+  plannedReplacementYear: number | null;
+  devices: number;
+  online: number;
+  lastSeenAt: number | null;
+  firstCreated: number | null;
 }
 
 export interface StationTechRow {
@@ -67,17 +76,23 @@ export class ReportsRepo {
       GROUP BY ${adminUnits.districtCode}`);
   }
 
-  /** Per district: stations that have clusters, stations with one online now, silent stations. */
-  presenceByDistrict(scopeCode: string, silentBefore: number): DistrictPresenceRow[] {
-    return this.database.db.all<DistrictPresenceRow>(sql`
-      SELECT ${adminUnits.districtCode} AS districtCode, COUNT(*) AS stationsWithDevices,
-        SUM(x.online > 0) AS stationsOnline,
-        SUM(COALESCE(x.last_seen, x.first_created) < ${silentBefore}) AS silent
-      FROM ${perStation} x
-      JOIN ${stations} ON ${stations.id} = x.station_id
+  /**
+   * Every station in scope with its enabled clusters counted, in one pass: each station's clusters
+   * are read through the covering index devices(station_id, disabled, online, last_seen_at,
+   * created_at), so a commune reads only its own and the province reads each cluster once. The
+   * overview derives its district figures, silent stations and legacy summary from these rows.
+   */
+  stationStandings(scopeCode: string): StationStandingRow[] {
+    return this.database.db.all<StationStandingRow>(sql`
+      SELECT ${stations.id} AS stationId, ${stations.name} AS stationName, ${stations.communeCode} AS communeCode,
+        ${adminUnits.name} AS communeName, ${adminUnits.districtCode} AS districtCode, ${stations.technology} AS technology,
+        ${stations.replacementStatus} AS replacementStatus, ${stations.plannedReplacementYear} AS plannedReplacementYear,
+        COUNT(d.station_id) AS devices, COALESCE(SUM(d.online), 0) AS online, MAX(d.last_seen_at) AS lastSeenAt, MIN(d.created_at) AS firstCreated
+      FROM ${stations}
       JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
+      LEFT JOIN devices d ON d.station_id = ${stations.id} AND d.disabled = 0
       WHERE ${unitWithin(this.units, scopeCode)}
-      GROUP BY ${adminUnits.districtCode}`);
+      GROUP BY ${stations.id}`);
   }
 
   /** Stations whose every cluster has been silent since before `silentBefore`, longest first. */

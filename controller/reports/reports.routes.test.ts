@@ -91,6 +91,27 @@ describe('the overview', () => {
     const legacy = await sys.http('GET', '/api/v1/reports/legacy', { cookie: operator.cookie });
     expect(legacy.body.stations).toEqual([]);
   });
+  it('agrees with the station summary, the silent-station list and the legacy plan, which count the same by other queries', async () => {
+    // The overview derives all of these from one pass over the stations; the other endpoints keep their own queries.
+    sql('UPDATE devices SET online = 1 WHERE id = ?', devices.heard);
+    try {
+      for (const cookie of [admin, (await sys.createUser('district_staff', '060')).cookie]) {
+        const overview = (await sys.http('GET', '/api/v1/reports/overview', { cookie })).body;
+        const summary = (await sys.http('GET', '/api/v1/stations/summary', { cookie })).body;
+        const pick = ({ districtCode, communes, stations, smartShare, devicesTotal, devicesOnline }: Record<string, unknown>) => ({ districtCode, communes, stations, smartShare, devicesTotal, devicesOnline });
+        expect(overview.districts.map(pick)).toEqual(summary.districts.map(pick));
+        expect(overview.totals.devicesOnline).toBe(summary.totals.devicesOnline);
+        const silent = (await sys.http('GET', '/api/v1/reports/silent-stations?limit=20', { cookie })).body;
+        expect(overview.silent).toEqual(silent.items);
+        const legacy = (await sys.http('GET', '/api/v1/reports/legacy', { cookie })).body;
+        expect(overview.legacy).toEqual(legacy.summary);
+      }
+      const all = (await sys.http('GET', '/api/v1/reports/overview', { cookie: admin })).body;
+      expect(all.totals).toMatchObject({ devicesOnline: 1, stationsOnline: 1 });
+    } finally {
+      sql('UPDATE devices SET online = 0 WHERE id = ?', devices.heard);
+    }
+  });
 });
 
 describe('the legacy replacement plan', () => {

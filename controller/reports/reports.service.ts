@@ -6,9 +6,8 @@ import type { Config } from '../../platform/config.js';
 import type { LoaDatabase } from '../db/client.js';
 import { REPLACEMENT_STATUSES, STATION_TECHNOLOGIES, type StationTechnology } from '../db/schema/registry.js';
 import type { AdminUnitIndex } from '../registry/admin-units.js';
-import { StationsRepo } from '../registry/stations.repo.js';
 import { lastCompleteDays, type Period } from './period.js';
-import { ReportsRepo } from './reports.repo.js';
+import { ReportsRepo, type SilentStationRow, type StationStandingRow } from './reports.repo.js';
 
 export type TechCounts = Record<StationTechnology, number>;
 export interface Uptime {
@@ -21,9 +20,28 @@ const UPTIME_CACHE_MS = 5 * 60_000;
 const emptyTech = (): TechCounts => Object.fromEntries(STATION_TECHNOLOGIES.map((t) => [t, 0])) as TechCounts;
 const uptimeOf = (onlineS: number, expectedS: number): Uptime => ({ ratio: expectedS > 0 ? Math.min(1, onlineS / expectedS) : null, onlineS, expectedS });
 
+/** The replacement plan of the stations that are not yet IT-telecom, counted by status and year. */
+function legacySummaryOf(rows: Pick<StationStandingRow, 'technology' | 'replacementStatus' | 'plannedReplacementYear'>[]) {
+  const byStatus = Object.fromEntries(REPLACEMENT_STATUSES.map((s) => [s, 0])) as Record<(typeof REPLACEMENT_STATUSES)[number], number>;
+  const byYear = new Map<number, number>();
+  let remaining = 0;
+  for (const r of rows) {
+    if (r.technology === 'none') continue;
+    remaining++;
+    byStatus[r.replacementStatus as keyof typeof byStatus]++;
+    if (r.plannedReplacementYear !== null) byYear.set(r.plannedReplacementYear, (byYear.get(r.plannedReplacementYear) ?? 0) + 1);
+  }
+  return {
+    remaining,
+    withoutStation: rows.filter((r) => r.technology === 'none').length,
+    byStatus,
+    byYear: [...byYear].sort((a, b) => a[0] - b[0]).map(([year, count]) => ({ year, count })),
+    unplanned: rows.filter((r) => r.technology !== 'none' && r.plannedReplacementYear === null).length,
+  };
+}
+
 export class ReportsService {
   readonly repo: ReportsRepo;
-  private readonly stations: StationsRepo;
   private readonly uptimeCache = new Map<string, { at: number; rows: Map<string, Uptime> }>();
 
   constructor(
@@ -33,7 +51,6 @@ export class ReportsService {
     private readonly clock: () => number = Date.now,
   ) {
     this.repo = new ReportsRepo(database, units);
-    this.stations = new StationsRepo(database, units);
   }
 
   private districtName(code: string | null): string {
@@ -62,22 +79,33 @@ export class ReportsService {
     const silentBefore = now - this.config.silentThresholdMin * 60_000;
     const window = lastCompleteDays(30, this.config.timezone, now);
     const uptime = this.cachedUptime30(scopeCode, window);
-    const presence = new Map(this.repo.presenceByDistrict(scopeCode, silentBefore).map((r) => [r.districtCode ?? '', r]));
-    const districts = this.stations.summaryByDistrict(scopeCode).map((row) => {
-      const code = row.districtCode ?? '';
-      const p = presence.get(code);
-      const stationCounts = { it_telecom: row.itTelecom ?? 0, fm: row.fm ?? 0, wired: row.wired ?? 0, mixed: row.mixed ?? 0, none: row.none ?? 0 };
+    // One pass over the stations and their clusters feeds every figure below (it was four).
+    const standings = this.repo.stationStandings(scopeCode);
+    const silentSince = (s: StationStandingRow) => s.lastSeenAt ?? s.firstCreated ?? now;
+    const isSilent = (s: StationStandingRow) => s.devices > 0 && silentSince(s) < silentBefore;
+    const byDistrict = new Map<string, StationStandingRow[]>();
+    for (const s of standings) {
+      const code = s.districtCode ?? '';
+      const list = byDistrict.get(code);
+      if (list) list.push(s);
+      else byDistrict.set(code, [s]);
+    }
+    const districts = [...byDistrict.keys()].sort().map((code) => {
+      const rows = byDistrict.get(code)!;
+      const stationCounts = emptyTech();
+      for (const s of rows) stationCounts[s.technology]++;
+      const count = (f: (s: StationStandingRow) => boolean) => rows.reduce((n, s) => n + (f(s) ? 1 : 0), 0);
       return {
         districtCode: code,
         districtName: this.districtName(code),
-        communes: row.communes,
+        communes: rows.length,
         stations: stationCounts,
-        smartShare: row.communes ? stationCounts.it_telecom / row.communes : 0,
-        stationsWithDevices: p?.stationsWithDevices ?? 0,
-        stationsOnline: p?.stationsOnline ?? 0,
-        silentStations: p?.silent ?? 0,
-        devicesTotal: row.devicesTotal ?? 0,
-        devicesOnline: row.devicesOnline ?? 0,
+        smartShare: stationCounts.it_telecom / rows.length,
+        stationsWithDevices: count((s) => s.devices > 0),
+        stationsOnline: count((s) => s.online > 0),
+        silentStations: count(isSilent),
+        devicesTotal: rows.reduce((n, s) => n + s.devices, 0),
+        devicesOnline: rows.reduce((n, s) => n + s.online, 0),
         uptime30d: uptime.get(code) ?? uptimeOf(0, 0),
       };
     });
@@ -85,6 +113,20 @@ export class ReportsService {
     const communes = sum((d) => d.communes);
     const stationTotals = emptyTech();
     for (const t of STATION_TECHNOLOGIES) stationTotals[t] = sum((d) => d.stations[t]);
+    const silent: SilentStationRow[] = standings
+      .filter(isSilent)
+      .sort((a, b) => silentSince(a) - silentSince(b) || (a.communeCode < b.communeCode ? -1 : a.communeCode > b.communeCode ? 1 : 0))
+      .slice(0, silentLimit)
+      .map((s) => ({
+        stationId: s.stationId,
+        stationName: s.stationName,
+        communeCode: s.communeCode,
+        communeName: s.communeName,
+        districtCode: s.districtCode,
+        devices: s.devices,
+        lastSeenAt: s.lastSeenAt,
+        silentSince: silentSince(s),
+      }));
     return {
       generatedAt: now,
       silentThresholdMin: this.config.silentThresholdMin,
@@ -102,29 +144,13 @@ export class ReportsService {
         devicesOnline: sum((d) => d.devicesOnline),
         uptime30d: uptimeOf(sum((d) => d.uptime30d.onlineS), sum((d) => d.uptime30d.expectedS)),
       },
-      silent: this.repo.silentStations(scopeCode, silentBefore, silentLimit),
-      legacy: this.legacySummary(scopeCode),
+      silent,
+      legacy: legacySummaryOf(standings.filter((s) => s.technology !== 'it_telecom')),
     };
   }
 
   legacySummary(scopeCode: string, areaCode?: string) {
-    const rows = this.repo.legacyPlans(scopeCode, areaCode);
-    const byStatus = Object.fromEntries(REPLACEMENT_STATUSES.map((s) => [s, 0])) as Record<(typeof REPLACEMENT_STATUSES)[number], number>;
-    const byYear = new Map<number, number>();
-    let remaining = 0;
-    for (const r of rows) {
-      if (r.technology === 'none') continue;
-      remaining++;
-      byStatus[r.replacementStatus as keyof typeof byStatus]++;
-      if (r.plannedReplacementYear !== null) byYear.set(r.plannedReplacementYear, (byYear.get(r.plannedReplacementYear) ?? 0) + 1);
-    }
-    return {
-      remaining,
-      withoutStation: rows.filter((r) => r.technology === 'none').length,
-      byStatus,
-      byYear: [...byYear].sort((a, b) => a[0] - b[0]).map(([year, count]) => ({ year, count })),
-      unplanned: rows.filter((r) => r.technology !== 'none' && r.plannedReplacementYear === null).length,
-    };
+    return legacySummaryOf(this.repo.legacyPlans(scopeCode, areaCode));
   }
 
   /** Decision 1655 report for a period: technology at start and end, change, conversions, uptime. */
