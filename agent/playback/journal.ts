@@ -3,7 +3,7 @@
 // log). Rewriting a whole file at every change (temp + fsync + rename + folder fsync: eight file
 // operations) was a third of a cluster's CPU when an emergency started; appending one line and
 // fdatasync-ing it is two, and changes made in one turn of the event loop share them (group
-// commit, as in the outbox). Fewer writes also spare the cluster's SD card.
+// commit, agent/playback/group-commit.ts, as in the outbox). Fewer writes also spare the cluster's SD card.
 //
 // Format: JSON lines, `{"k":key,"v":value}` sets and `{"k":key,"d":1}` deletes, replayed in
 // order at open. A line counts only when it ends in "\n" and parses; the first that does not (a
@@ -14,6 +14,7 @@ import { type FileHandle, open, readdir, readFile, rm, truncate } from 'node:fs/
 import path from 'node:path';
 import type { Logger } from '../../platform/logger.js';
 import { readJsonFile, writeFileAtomic } from './atomic-file.js';
+import { appendDurably, GroupCommit } from './group-commit.js';
 
 /** Rewrite no sooner than this many lines, however few entries are live. */
 const MIN_LINES_BEFORE_COMPACTION = 200;
@@ -39,9 +40,10 @@ export class Journal<V> {
   private lines = 0;
   /** Bytes known to be complete lines; a failed append is cut back to this. */
   private size = 0;
-  private pending: { line: string; done: (ok: boolean) => void }[] = [];
-  private flushQueued = false;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly batches = new GroupCommit<{ line: string; done: (ok: boolean) => void }>(
+    (batch) => this.write(batch),
+    (err) => this.o.log.error({ err, file: this.o.file }, 'journal operation failed'),
+  );
   /** An append failed: what is in memory is not all on disk, so the next flush rewrites. */
   private damaged = false;
 
@@ -89,39 +91,22 @@ export class Journal<V> {
 
   /** Resolves once every change made so far is on disk (or failed). */
   flush(): Promise<unknown> {
-    return new Promise((resolve) => setImmediate(resolve)).then(() => this.chain);
+    return this.batches.settled();
   }
 
   async close(): Promise<void> {
     await this.flush();
-    await this.serial(async () => {
+    await this.batches.serial(async () => {
       await this.handle?.close();
       this.handle = undefined;
     });
   }
 
   private append(line: Line): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.pending.push({ line: `${JSON.stringify(line)}\n`, done: resolve });
-      if (this.flushQueued) return;
-      this.flushQueued = true;
-      // Everything changed in this turn of the event loop shares one write and one fdatasync.
-      setImmediate(() => {
-        this.flushQueued = false;
-        void this.serial(() => this.write());
-      });
-    });
+    return new Promise((resolve) => this.batches.add({ line: `${JSON.stringify(line)}\n`, done: resolve }));
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch((err) => this.o.log.error({ err, file: this.o.file }, 'journal operation failed'));
-    return run;
-  }
-
-  private async write(): Promise<void> {
-    const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
+  private async write(batch: { line: string; done: (ok: boolean) => void }[]): Promise<void> {
     let ok = true;
     try {
       if (!this.handle) throw new Error('journal is not open');
@@ -130,8 +115,7 @@ export class Journal<V> {
         await this.compact();
       } else {
         const bytes = Buffer.from(batch.map((p) => p.line).join(''));
-        await this.handle.write(bytes);
-        await this.handle.datasync();
+        await appendDurably(this.handle, this.o.file, this.size, bytes);
         this.size += bytes.length;
         this.lines += batch.length;
       }
@@ -139,8 +123,6 @@ export class Journal<V> {
       ok = false;
       this.damaged = true;
       this.o.log.error({ err, file: this.o.file }, 'could not write the journal; the next change rewrites it');
-      // Cut back whatever part of the batch reached the file, so the next append follows a complete line.
-      await truncate(this.o.file, this.size).catch(() => undefined);
     }
     for (const p of batch) p.done(ok);
   }

@@ -5,7 +5,7 @@
 //
 // Guarantees:
 // - An event is on disk (write + fdatasync) before append() resolves, and only then is it
-//   published; appends arriving together share one fdatasync (group commit).
+//   published; appends arriving together share one fdatasync (group commit, group-commit.ts).
 // - A torn or garbled tail (power cut mid-write) is detected at open — a line is complete only
 //   when it ends in "\n", parses, fits the contract and continues the sequence — and cut off;
 //   everything before it is kept. Sequences continue after the last complete event, across restarts.
@@ -19,6 +19,7 @@ import { decode, validate } from '../../shared/decode.js';
 import { type DeviceEvent, PAYLOAD_VERSION } from '../../shared/payloads.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { isTempName, writeFileAtomic } from './atomic-file.js';
+import { appendDurably, GroupCommit } from './group-commit.js';
 
 export type NewEvent = Omit<DeviceEvent, 'seq' | 'ts'> & { ts?: number };
 type Pending = { event: NewEvent; resolve: (e: DeviceEvent) => void; reject: (err: unknown) => void };
@@ -51,9 +52,10 @@ export class Outbox {
   private size = 0;
   /** Acknowledged events still in the file. */
   private waste = 0;
-  private pending: Pending[] = [];
-  private chain: Promise<unknown> = Promise.resolve();
-  private flushQueued = false;
+  private readonly batches = new GroupCommit<Pending>(
+    (batch) => this.flush(batch),
+    (err) => this.options.log.error({ err }, 'outbox operation failed'),
+  );
   private compactTimer: TimerHandle | undefined;
   private readonly listeners = new Set<(events: readonly DeviceEvent[]) => void>();
 
@@ -92,16 +94,7 @@ export class Outbox {
     if (!validate('events', { v: PAYLOAD_VERSION, ts: 0, events: [{ ...event, seq: 1, ts: event.ts ?? 0 }] }).ok) {
       return Promise.reject(new TypeError(`event breaks the contract: ${JSON.stringify(event).slice(0, 300)}`));
     }
-    return new Promise((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
-      if (this.flushQueued) return;
-      this.flushQueued = true;
-      // Everything appended in this turn of the event loop shares one write and one fdatasync.
-      setImmediate(() => {
-        this.flushQueued = false;
-        void this.serial(() => this.flush());
-      });
-    });
+    return new Promise((resolve, reject) => this.batches.add({ event, resolve, reject }));
   }
 
   /** Unacknowledged events with a sequence above `after`, in order. */
@@ -119,7 +112,7 @@ export class Outbox {
   ack(seq: number): void {
     if (seq <= this.acked) return;
     if (seq > this.lastSeq) {
-      void this.serial(() => this.jumpTo(seq));
+      void this.batches.serial(() => this.jumpTo(seq));
       return;
     }
     const dropped = this.events.findIndex((e) => e.seq > seq);
@@ -127,11 +120,11 @@ export class Outbox {
     this.events = this.events.slice(n);
     this.waste += n;
     this.acked = seq;
-    if (this.waste >= COMPACT_AFTER_EVENTS) void this.serial(() => this.compact());
+    if (this.waste >= COMPACT_AFTER_EVENTS) void this.batches.serial(() => this.compact());
     else if (!this.compactTimer) {
       this.compactTimer = this.options.clock.setTimeout(() => {
         this.compactTimer = undefined;
-        void this.serial(() => this.compact());
+        void this.batches.serial(() => this.compact());
       }, COMPACT_DELAY_MS);
     }
   }
@@ -140,23 +133,16 @@ export class Outbox {
   async close(): Promise<void> {
     this.options.clock.clearTimeout(this.compactTimer);
     this.compactTimer = undefined;
-    await this.serial(async () => {
-      await this.flush();
+    await this.batches.serial(async () => {
+      await this.batches.commitPending();
       await this.compact();
       await this.handle?.close();
       this.handle = undefined;
     });
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch((err) => this.options.log.error({ err }, 'outbox operation failed'));
-    return run;
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending.splice(0);
-    if (batch.length === 0 || !this.handle) {
+  private async flush(batch: Pending[]): Promise<void> {
+    if (!this.handle) {
       for (const p of batch) p.reject(new Error('outbox is closed'));
       return;
     }
@@ -164,11 +150,8 @@ export class Outbox {
     const events = batch.map((p, i) => ({ ...p.event, seq: this.lastSeq + i + 1, ts: p.event.ts ?? now }) as DeviceEvent);
     const bytes = Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
     try {
-      await this.handle.write(bytes);
-      await this.handle.datasync();
+      await appendDurably(this.handle, this.file, this.size, bytes);
     } catch (err) {
-      // Cut back whatever part of the batch reached the file, so the next append follows a complete line.
-      await truncate(this.file, this.size).catch(() => undefined);
       for (const p of batch) p.reject(err);
       return;
     }
