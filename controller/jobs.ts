@@ -1,6 +1,7 @@
 // Periodic work (presence sweep, rollups, retention, and later the schedule horizon roll),
 // driven by node-cron. Modules register jobs before start; a failing run is logged, never fatal,
-// and runs of one job never overlap.
+// runs of one job never overlap, and stopping waits for the runs in progress (a job that spans
+// turns of the event loop, like the rollup's read then write, must not write to a closed database).
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../platform/logger.js';
 
@@ -13,6 +14,7 @@ interface Job {
 export class JobRunner {
   private readonly jobs: Job[] = [];
   private tasks: ScheduledTask[] = [];
+  private readonly inProgress = new Set<Promise<void>>();
 
   constructor(
     private readonly logger: Logger,
@@ -28,13 +30,7 @@ export class JobRunner {
     for (const job of this.jobs) {
       const task = cron.createTask(
         job.expression,
-        async () => {
-          try {
-            await job.run();
-          } catch (err) {
-            this.logger.error({ err, job: job.name }, 'job failed');
-          }
-        },
+        () => this.track(job),
         { name: job.name, noOverlap: true, timezone: this.timezone, suppressMissedWarning: true },
       );
       task.start();
@@ -45,6 +41,20 @@ export class JobRunner {
   async stop(): Promise<void> {
     await Promise.all(this.tasks.map((t) => t.destroy()));
     this.tasks = [];
+    await Promise.all(this.inProgress);
+  }
+
+  private track(job: Job): Promise<void> {
+    const run = (async () => {
+      try {
+        await job.run();
+      } catch (err) {
+        this.logger.error({ err, job: job.name }, 'job failed');
+      }
+    })();
+    this.inProgress.add(run);
+    void run.finally(() => this.inProgress.delete(run));
+    return run;
   }
 
   /** Runs one job now (start-up catch-up, tests). */
