@@ -14,7 +14,7 @@ import { guardPacketSize } from './packet-size-guard.js';
 import { unwindingPublished } from './publish-depth.js';
 import { createPolicy } from './policy.js';
 import { ConnectRateLimiter } from './rate-limit.js';
-import { indexedRetainedPersistence } from './retained-index.js';
+import { loaPersistence } from './persistence.js';
 import { type BrokerStats, StatsCounters } from './stats.js';
 import { createTcpServer, createTlsServer, createWsServer, type TransportDeps } from './transports.js';
 import { coalesceWrites } from './write-coalescing.js';
@@ -151,8 +151,8 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
         published: unwindingPublished(),
         concurrency: 0,
         drainTimeout: options.drainTimeoutMs,
-        // Retained messages by exact topic: connecting stays linear in the fleet (retained-index.ts).
-        persistence: indexedRetainedPersistence() as AedesOptions['persistence'],
+        // Retained messages by exact topic, in-flight messages indexed per client (persistence.ts).
+        persistence: loaPersistence() as AedesOptions['persistence'],
       });
       policy.installDropFilter(aedes);
       aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));

@@ -2,7 +2,8 @@ import net from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { indexedRetainedPersistence, topicMatches } from './retained-index.js';
+import { loaPersistence } from './persistence.js';
+import { topicMatches } from './retained-index.js';
 
 describe('topic matching for wildcard subscriptions (MQTT 3.1.1 §4.7)', () => {
   it('matches + on one level and # on the rest, and keeps $ topics from leading wildcards', () => {
@@ -23,7 +24,7 @@ describe('retained messages looked up by exact topic', () => {
   });
 
   async function start() {
-    const aedes = await Aedes.createBroker({ persistence: indexedRetainedPersistence() as never });
+    const aedes = await Aedes.createBroker({ persistence: loaPersistence() as never });
     const server = net.createServer((socket) => aedes.handle(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closers.push(async () => {

@@ -1,4 +1,4 @@
-// Aedes' in-memory persistence with retained messages looked up by exact topic.
+// Retained messages looked up by exact topic, for the broker's store (broker/persistence.ts).
 // The stock store tests every retained message against each subscription (aedes-persistence
 // 11, asyncPersistence.js `retainedMessagesByPattern`). Every cluster keeps two retained messages
 // (its state and its manifest) and subscribes to six topics on connect, so connecting N clusters
@@ -6,18 +6,7 @@
 // (CPU profile in docs/bench.md). Agents subscribe to exact topics only; those become one Map
 // lookup. Wildcard subscriptions (the controller's `loa/v1/devices/+/state`, a few per start)
 // still scan, as the MQTT matching rules require.
-import { createRequire } from 'node:module';
-import { Readable } from 'node:stream';
-
-const require = createRequire(import.meta.url);
-// Internal modules of aedes-persistence (CommonJS, no exports map): the async memory store and the
-// callback adapter Aedes talks to. The default export is exactly `new CallBackPersistence(factory)`.
-const MemoryPersistence = require('aedes-persistence/asyncPersistence.js') as new (opts?: object) => object;
-const { CallBackPersistence } = require('aedes-persistence/callBackPersistence.js') as {
-  CallBackPersistence: new (factory: (opts: object) => object, opts?: object) => unknown;
-};
-
-interface RetainedPacket {
+export interface RetainedPacket {
   topic: string;
   payload: Buffer;
 }
@@ -37,16 +26,17 @@ export function topicMatches(pattern: string, topic: string): boolean {
   return p.length === t.length;
 }
 
-class IndexedRetainedPersistence extends (MemoryPersistence as new (opts?: object) => object) {
+/** Retained messages by topic; an exact-topic subscription is one Map lookup. */
+export class RetainedIndex {
   readonly #retained = new Map<string, RetainedPacket>();
 
-  async storeRetained(pkt: RetainedPacket): Promise<void> {
+  store(pkt: RetainedPacket): void {
     const packet = { ...pkt };
     if (packet.payload.length === 0) this.#retained.delete(packet.topic);
     else this.#retained.set(packet.topic, packet);
   }
 
-  *#matching(pattern: string): Generator<RetainedPacket> {
+  *matching(pattern: string): Generator<RetainedPacket> {
     if (!hasWildcard(pattern)) {
       const packet = this.#retained.get(pattern);
       if (packet) yield packet;
@@ -54,22 +44,4 @@ class IndexedRetainedPersistence extends (MemoryPersistence as new (opts?: objec
     }
     for (const [topic, packet] of this.#retained) if (topicMatches(pattern, topic)) yield packet;
   }
-
-  createRetainedStream(pattern: string): Readable {
-    return Readable.from(this.#matching(pattern));
-  }
-
-  createRetainedStreamCombi(patterns: string[]): Readable {
-    const self = this;
-    return Readable.from(
-      (function* () {
-        for (const p of patterns) yield* self.#matching(p);
-      })(),
-    );
-  }
-}
-
-/** The persistence to pass to `Aedes.createBroker({ persistence })`. */
-export function indexedRetainedPersistence(): unknown {
-  return new CallBackPersistence((opts) => new IndexedRetainedPersistence(opts));
 }
