@@ -2,6 +2,7 @@
 // simulated fleet connected through several loopback source addresses, and clean teardown.
 import path from 'node:path';
 import type { ScenarioOptions } from '../scenario.js';
+import { type AgentStateDir, agentStateDir } from './agent-state-dir.js';
 import { Fleet, type FleetOptions, limitMessages } from './fleet.js';
 import { openFileLimit } from './limits.js';
 import { type LoaUnderTest, startLoa } from './loa-under-test.js';
@@ -17,6 +18,8 @@ export interface FleetRun {
   /** Uncaught exceptions in this process (the broker and controller) while the run was on. */
   crashes: string[];
   stopWatching: () => void;
+  /** Removes the agents' data folders when they are not under the scenario folder. */
+  removeAgentState: () => Promise<void>;
 }
 
 export interface FleetRunOptions extends Partial<Omit<FleetOptions, 'credentials' | 'workDir' | 'sourceAddresses'>> {
@@ -57,6 +60,7 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
     throw err;
   });
   const fleetRef: { fleet?: Fleet } = {};
+  let state: AgentStateDir | undefined;
   try {
     const t0 = performance.now();
     const credentials = await loa.provision(run.agents, run.communeCodes ?? seededCommunes(loa));
@@ -64,11 +68,13 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
     options.log(`provisioned ${run.agents} devices in ${provisionS.toFixed(1)} s`);
     await run.beforeFleet?.(loa);
     const addresses = options.params.sourceAddresses ?? '127.0.0.2-127.0.0.40';
+    state = await agentStateDir(options.workDir, options.params.agentState);
+    notes.push(state.note);
     const t1 = performance.now();
     const fleet = Fleet.start({
       credentials,
       processes: run.processes ?? 2,
-      workDir: path.join(options.workDir, 'agents'),
+      workDir: state.dir,
       heartbeatS: run.heartbeatS ?? 30,
       jitter: run.jitter ?? true,
       disconnectRatePerMin: run.disconnectRatePerMin ?? 0,
@@ -107,10 +113,11 @@ export async function startFleetRun(options: ScenarioOptions, run: FleetRunOptio
     const connectS = complete ? (performance.now() - t1) / 1000 : null;
     if (!complete) notes.push(`only ${fleet.totals().connected} of ${run.agents} agents connected (no growth for ${stallMs / 1000} s)`);
     notes.push(`${run.processes ?? 2} simulator processes, sockets bound round robin to ${addresses}`);
-    return { loa, fleet, agents: run.agents, provisionS, connectS, notes, crashes, stopWatching };
+    return { loa, fleet, agents: run.agents, provisionS, connectS, notes, crashes, stopWatching, removeAgentState: state.remove };
   } catch (err) {
     await fleetRef.fleet?.stop();
     await loa.close();
+    await state?.remove();
     stopWatching();
     throw err;
   }
@@ -122,6 +129,7 @@ export async function stopFleetRun(run: FleetRun): Promise<void> {
   if (drops > 0) run.notes.push(`the controller lost its MQTT link to the broker ${drops} time(s) during the run`);
   await run.fleet.stop();
   await run.loa.close().catch((err) => run.crashes.push(`stopping Loa failed: ${err.message}`));
+  await run.removeAgentState();
   run.stopWatching();
   const distinct = [...new Set(run.crashes)];
   for (const crash of distinct.slice(0, 3)) {
