@@ -13,6 +13,9 @@ import type { AdminUnitIndex } from '../registry/admin-units.js';
 import { newId } from './commands.service.js';
 import type { EmergencyTracker } from './emergency-tracker.js';
 
+/** Ids of the stop commands of emergencies: `emstop-…`. */
+const STOP_ID_PREFIX = 'emstop';
+
 export interface EmergencyRequest {
   title: string;
   areaCodes: string[];
@@ -117,7 +120,7 @@ export class EmergencyService {
     const now = this.clock();
     this.sqlite.prepare(`UPDATE emergencies SET status = 'stopped', stopped_at = ? WHERE id = ?`).run(now, id);
     this.active.delete(id);
-    const stop: CommandPayload = { v: PAYLOAD_VERSION, ts: now, id: newId('emstop'), expiresAt: now + 60_000, emergencyId: id, op: 'stop', params: { class: 'emergency' } };
+    const stop: CommandPayload = { v: PAYLOAD_VERSION, ts: now, id: newId(STOP_ID_PREFIX), expiresAt: now + 60_000, emergencyId: id, op: 'stop', params: { class: 'emergency' } };
     const body = encode('cmd', stop);
     for (const code of JSON.parse(row.area_codes) as string[]) {
       this.mqtt.publish(topics.areaCmd(code), body, { qos: 1, retain: false }).catch((err) => this.logger.error({ err, emergencyId: id }, 'emergency stop publish failed'));
@@ -140,8 +143,14 @@ export class EmergencyService {
     }
   }
 
-  /** An answer to an emergency command; false when the id is not an emergency. */
+  /** An answer to an emergency command or to its stop; false when the id is neither. */
   onResult(deviceId: string, id: string, status: string, error: string | null, receivedAt: number): boolean {
+    if (id.startsWith(`${STOP_ID_PREFIX}-`)) {
+      // Every cluster of the area answers a stop; only one that could not stop needs a person.
+      if (status === 'ok') this.logger.debug({ deviceId, id }, 'emergency stop acknowledged');
+      else this.logger.warn({ deviceId, id, status, error }, 'a cluster did not stop the emergency');
+      return true;
+    }
     if (!this.isEmergency(id)) return false;
     this.tracker.enqueueAck(id, deviceId, status, error, receivedAt);
     return true;

@@ -116,6 +116,17 @@ describe('an emergency broadcast', () => {
     expect(stop.status).toBe(200);
     expect(stop.body.status).toBe('stopped');
     await waitFor(() => expect(inDistrict[2]!.commands.some((c) => c.payload.op === 'stop' && c.payload.emergencyId === res.body.id)).toBe(true));
+    // The clusters' answers to the stop are expected, not dropped as answers to an unknown command.
+    const stopCommand = inDistrict[2]!.commands.find((c) => c.payload.op === 'stop' && c.payload.emergencyId === res.body.id)!;
+    const unknown = async () => (await sys.ctx.metrics.payloadsDropped.get()).values.find((v) => v.labels.reason === 'unknown_command')?.value ?? 0;
+    const before = await unknown();
+    const messagesIn = async () => (await sys.ctx.metrics.mqttMessagesIn.get()).values.find((v) => v.labels.kind === 'cmd/result')?.value ?? 0;
+    const resultsBefore = await messagesIn();
+    await inDistrict[2]!.result(stopCommand.payload.id);
+    await inDistrict[1]!.result(stopCommand.payload.id, 'error', 'player would not stop');
+    await inDistrict[0]!.result('cmd-0000000000000000'); // an answer to a command nobody sent is still a drop
+    await waitFor(async () => expect(await messagesIn()).toBe(resultsBefore + 3));
+    expect(await unknown()).toBe(before + 1);
     const again = await sys.http('POST', `/api/v1/emergencies/${res.body.id}/stop`, { cookie: staff.cookie, headers: { 'accept-language': 'en' } });
     expect([again.status, again.body.code]).toEqual([409, 'emergency_not_active']);
   });
