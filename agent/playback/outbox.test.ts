@@ -107,6 +107,33 @@ describe('Outbox', () => {
     expect(readdirSync(dir)).toEqual(['events.log']);
   });
 
+  it('keeps every event appended while acknowledged ones are being compacted away', async () => {
+    const outbox = await openOutbox();
+    const first = await Promise.all(Array.from({ length: 600 }, (_, i) => outbox.append(event(`old${i}`))));
+    // 500 acknowledged events start a rewrite of the file at once; events keep coming meanwhile
+    // (an emergency's play_started while the file is rewritten): none may be refused or lost.
+    outbox.ack(first[549]!.seq);
+    const during: Promise<unknown>[] = [];
+    for (let turn = 0; turn < 40; turn++) {
+      during.push(outbox.append(event(`new${turn}`)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.allSettled(during);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    await outbox.close();
+    open.length = 0;
+    const reopened = await openOutbox();
+    expect(reopened.ackedSeq).toBe(550);
+    expect(reopened.after(550).map((e) => e.detail)).toEqual([...first.slice(550).map((e) => e.detail), ...Array.from({ length: 40 }, (_, i) => `new${i}`)]);
+  });
+
+  it('refuses events once closed', async () => {
+    const outbox = await openOutbox();
+    await outbox.close();
+    open.length = 0;
+    await expect(outbox.append(event('late'))).rejects.toThrow('outbox is not open');
+  });
+
   it('refuses an event that breaks the contract without using up a sequence number', async () => {
     const outbox = await openOutbox();
     await expect(outbox.append({ type: 'fault', detail: 'x'.repeat(1001) })).rejects.toThrow(/breaks the contract/);

@@ -44,6 +44,8 @@ export interface OutboxOptions {
 export class Outbox {
   private readonly file: string;
   private handle: FileHandle | undefined;
+  /** Between open() and close(): append() takes events. */
+  private accepting = false;
   /** Unacknowledged events, in sequence order. */
   private events: DeviceEvent[] = [];
   private acked = 0;
@@ -85,11 +87,14 @@ export class Outbox {
     if (buffer === undefined) await this.rewrite();
     else await this.recover(buffer);
     this.handle = await open(this.file, 'a');
+    this.accepting = true;
   }
 
   /** Numbers the event, makes it durable, then resolves with it (and tells the listeners). */
   append(event: NewEvent): Promise<DeviceEvent> {
-    if (!this.handle) return Promise.reject(new Error('outbox is not open'));
+    // Not `!this.handle`: a compaction closes and reopens the file, and an event that comes
+    // meanwhile (an emergency's play_started) waits in the batch for it instead of being lost.
+    if (!this.accepting) return Promise.reject(new Error('outbox is not open'));
     // An event that breaks the contract would be refused by every upload after it: keep it out.
     if (!validate('events', { v: PAYLOAD_VERSION, ts: 0, events: [{ ...event, seq: 1, ts: event.ts ?? 0 }] }).ok) {
       return Promise.reject(new TypeError(`event breaks the contract: ${JSON.stringify(event).slice(0, 300)}`));
@@ -131,6 +136,7 @@ export class Outbox {
 
   /** Waits for pending writes, drops acknowledged events from the file, closes it. */
   async close(): Promise<void> {
+    this.accepting = false;
     this.options.clock.clearTimeout(this.compactTimer);
     this.compactTimer = undefined;
     await this.batches.serial(async () => {
@@ -142,8 +148,10 @@ export class Outbox {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
+    // A compaction that failed to reopen the file (the rewrite is atomic: the old file stands) is retried here.
+    if (!this.handle && this.accepting) this.handle = await open(this.file, 'a').catch(() => undefined);
     if (!this.handle) {
-      for (const p of batch) p.reject(new Error('outbox is closed'));
+      for (const p of batch) p.reject(new Error(this.accepting ? 'outbox file cannot be opened' : 'outbox is closed'));
       return;
     }
     const now = this.options.clock.now();
