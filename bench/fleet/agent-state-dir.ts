@@ -1,11 +1,12 @@
 // Where the simulated agents keep their data folders (journals, outbox, manifest). On the field
-// every cluster syncs them to its own card with its own threads. Simulated, 10,000 agents sync
-// through one disk and four libuv threads per simulator process: in the emergency scenario a
-// few dozen agents' play_started then waited so long in that queue that it reached the
-// controller only after the agent's 30 s upload retry (broker-side counts, 2026-11-29) — a
-// figure of the simulator's disk, not of Loa or of a cluster. So by default the folders live in
-// a memory-backed folder (/dev/shm) when the machine has one; `--agentState=disk` keeps them
-// under the scenario's folder, on disk.
+// every cluster syncs them to its own card with its own threads; simulated, thousands of agents
+// sync through this machine's one disk and four libuv threads per simulator process, so each
+// agent's writes wait behind the others' — a cost of the simulation, not of Loa or of a cluster.
+// By default the folders live in a memory-backed folder (/dev/shm) when the machine has one;
+// `--agentState=disk` keeps them under the scenario's folder, on disk. (Suspected at first of
+// the play_started that never reached the controller in the emergency bench; that was the
+// outbox refusing events during its compaction, fixed in agent/playback/outbox.ts. With the
+// folders in memory the 99% figures stayed within the rounds' spread.)
 import { access, constants, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 
