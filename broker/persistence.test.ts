@@ -1,26 +1,15 @@
 // The broker's store under real MQTT clients: a persistent session gets what was published while
 // it was away, in order, once; what it acknowledged is not sent again; QoS 2 completes.
-import net from 'node:net';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loaPersistence } from './persistence.js';
+import { bareStoreBroker } from './test-support.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function startBroker(): Promise<number> {
-  const aedes = await Aedes.createBroker({ persistence: loaPersistence() as never });
-  const server = net.createServer((socket) => aedes.handle(socket));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(async () => {
-    await new Promise<void>((resolve) => aedes.close(() => resolve()));
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return (server.address() as net.AddressInfo).port;
-}
+const startBroker = () => bareStoreBroker(closers);
 
 async function session(port: number, clientId: string, received: string[]): Promise<mqtt.MqttClient> {
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId, clean: false, reconnectPeriod: 0 });

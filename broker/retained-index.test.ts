@@ -1,9 +1,7 @@
-import net from 'node:net';
-import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loaPersistence } from './persistence.js';
 import { topicMatches } from './retained-index.js';
+import { bareStoreBroker } from './test-support.js';
 
 describe('topic matching for wildcard subscriptions (MQTT 3.1.1 §4.7)', () => {
   it('matches + on one level and # on the rest, and keeps $ topics from leading wildcards', () => {
@@ -24,14 +22,7 @@ describe('retained messages looked up by exact topic', () => {
   });
 
   async function start() {
-    const aedes = await Aedes.createBroker({ persistence: loaPersistence() as never });
-    const server = net.createServer((socket) => aedes.handle(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(async () => {
-      await new Promise<void>((resolve) => aedes.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    });
-    const { port } = server.address() as net.AddressInfo;
+    const port = await bareStoreBroker(closers);
     return async () => {
       const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
       closers.push(() => client.endAsync());

@@ -1,10 +1,13 @@
 // Shared by the broker's tests: a fake credential store, a log capture, and clients and brokers
 // that are all closed after each test. Not imported by production code.
+import net from 'node:net';
 import { Writable } from 'node:stream';
+import { Aedes } from 'aedes';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
 import { type BrokerPorts, createLoaBroker, type LoaBroker, type LoaBrokerOptions } from './broker.js';
 import type { Authenticate, BrokerIdentity } from './identity.js';
+import { loaPersistence } from './persistence.js';
 
 // Bắc Kạn: province 06; districts 058 and 059; communes 01843 (in 058) and 01900 (in 059).
 export const accounts: Record<string, { password: string; identity: BrokerIdentity }> = {
@@ -113,4 +116,19 @@ export async function grantedQos(client: MqttClient, filters: string | string[])
     if (!granted) throw err;
     return granted;
   }
+}
+
+/**
+ * A bare Aedes on Loa's store (broker/persistence.ts), without authentication or ACL, on a free
+ * port: for testing the store under real MQTT clients. Its closing is pushed onto `closers`.
+ */
+export async function bareStoreBroker(closers: Array<() => Promise<void>>): Promise<number> {
+  const aedes = await Aedes.createBroker({ persistence: loaPersistence() as never });
+  const server = net.createServer((socket) => aedes.handle(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(async () => {
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return (server.address() as net.AddressInfo).port;
 }
