@@ -136,10 +136,11 @@ export class Outbox {
 
   /** Waits for pending writes, drops acknowledged events from the file, closes it. */
   async close(): Promise<void> {
-    this.accepting = false;
     this.options.clock.clearTimeout(this.compactTimer);
     this.compactTimer = undefined;
     await this.batches.serial(async () => {
+      // Events appended before this step (by the steps queued ahead of it too) are still written.
+      this.accepting = false;
       await this.batches.commitPending();
       await this.compact();
       await this.handle?.close();
@@ -206,7 +207,9 @@ export class Outbox {
     this.lastSeq = seq;
     this.waste = 1;
     await this.compact();
-    for (const { seq: _seq, ...event } of orphans) void this.append(event);
+    for (const { seq: _seq, ...event } of orphans) {
+      this.append(event).catch((err) => this.options.log.error({ err, event }, 'could not keep an event while renumbering'));
+    }
   }
 
   private async recover(buffer: Buffer): Promise<void> {
