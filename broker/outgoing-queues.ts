@@ -136,8 +136,4 @@ export class OutgoingQueues<P extends QueuedPacket> {
   list(clientId: string): P[] {
     return [...(this.queues.get(clientId)?.packets.values() ?? [])];
   }
-
-  size(clientId: string): number {
-    return this.queues.get(clientId)?.packets.size ?? 0;
-  }
 }

@@ -48,10 +48,6 @@ export interface StationTechRow {
   technology: StationTechnology | null;
 }
 
-// Per station (enabled clusters only): clusters online, last heard from, first provisioned.
-const perStation = sql`(SELECT d.station_id AS station_id, SUM(d.online) AS online, MAX(d.last_seen_at) AS last_seen, MIN(d.created_at) AS first_created
-  FROM devices d WHERE d.disabled = 0 GROUP BY d.station_id)`;
-
 export class ReportsRepo {
   constructor(
     private readonly database: LoaDatabase,
@@ -80,7 +76,8 @@ export class ReportsRepo {
    * Every station in scope with its enabled clusters counted, in one pass: each station's clusters
    * are read through the covering index devices(station_id, disabled, online, last_seen_at,
    * created_at), so a commune reads only its own and the province reads each cluster once. The
-   * overview derives its district figures, silent stations and legacy summary from these rows.
+   * overview derives its district figures, silent stations and legacy summary from these rows,
+   * and the silent-station list its items.
    */
   stationStandings(scopeCode: string): StationStandingRow[] {
     return this.database.db.all<StationStandingRow>(sql`
@@ -93,21 +90,6 @@ export class ReportsRepo {
       LEFT JOIN devices d ON d.station_id = ${stations.id} AND d.disabled = 0
       WHERE ${unitWithin(this.units, scopeCode)}
       GROUP BY ${stations.id}`);
-  }
-
-  /** Stations whose every cluster has been silent since before `silentBefore`, longest first. */
-  silentStations(scopeCode: string, silentBefore: number, limit: number): SilentStationRow[] {
-    return this.database.db.all<SilentStationRow>(sql`
-      SELECT ${stations.id} AS stationId, ${stations.name} AS stationName, ${stations.communeCode} AS communeCode,
-        ${adminUnits.name} AS communeName, ${adminUnits.districtCode} AS districtCode,
-        (SELECT COUNT(*) FROM devices d WHERE d.station_id = x.station_id AND d.disabled = 0) AS devices,
-        x.last_seen AS lastSeenAt, COALESCE(x.last_seen, x.first_created) AS silentSince
-      FROM ${perStation} x
-      JOIN ${stations} ON ${stations.id} = x.station_id
-      JOIN ${adminUnits} ON ${adminUnits.code} = ${stations.communeCode}
-      WHERE ${unitWithin(this.units, scopeCode)} AND COALESCE(x.last_seen, x.first_created) < ${silentBefore}
-      ORDER BY silentSince ASC, ${stations.communeCode} ASC
-      LIMIT ${limit}`);
   }
 
   /** Each station's technology as it stood just before `at` (null: no record yet). */

@@ -57,7 +57,7 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const scope = areaOf(request, request.query.area);
       const minutes = request.query.minutes ?? ctx.config.silentThresholdMin;
-      return { thresholdMin: minutes, items: service.repo.silentStations(scope, ctx.clock() - minutes * 60_000, request.query.limit) };
+      return { thresholdMin: minutes, items: service.silentStations(scope, ctx.clock() - minutes * 60_000, request.query.limit) };
     },
   );
 

@@ -40,6 +40,28 @@ function legacySummaryOf(rows: Pick<StationStandingRow, 'technology' | 'replacem
   };
 }
 
+const silentSince = (s: StationStandingRow, now: number) => s.lastSeenAt ?? s.firstCreated ?? now;
+/** A station with clusters, every one silent since before `silentBefore` (first provisioned, if never heard). */
+const isSilent = (s: StationStandingRow, silentBefore: number, now: number) => s.devices > 0 && silentSince(s, now) < silentBefore;
+
+/** The silent stations among `standings`, longest silent first (then by commune code), at most `limit`. */
+function silentOf(standings: StationStandingRow[], silentBefore: number, limit: number, now: number): SilentStationRow[] {
+  return standings
+    .filter((s) => isSilent(s, silentBefore, now))
+    .sort((a, b) => silentSince(a, now) - silentSince(b, now) || (a.communeCode < b.communeCode ? -1 : a.communeCode > b.communeCode ? 1 : 0))
+    .slice(0, limit)
+    .map((s) => ({
+      stationId: s.stationId,
+      stationName: s.stationName,
+      communeCode: s.communeCode,
+      communeName: s.communeName,
+      districtCode: s.districtCode,
+      devices: s.devices,
+      lastSeenAt: s.lastSeenAt,
+      silentSince: silentSince(s, now),
+    }));
+}
+
 export class ReportsService {
   readonly repo: ReportsRepo;
   private readonly uptimeCache = new Map<string, { at: number; rows: Map<string, Uptime> }>();
@@ -81,8 +103,6 @@ export class ReportsService {
     const uptime = this.cachedUptime30(scopeCode, window);
     // One pass over the stations and their clusters feeds every figure below (it was four).
     const standings = this.repo.stationStandings(scopeCode);
-    const silentSince = (s: StationStandingRow) => s.lastSeenAt ?? s.firstCreated ?? now;
-    const isSilent = (s: StationStandingRow) => s.devices > 0 && silentSince(s) < silentBefore;
     const byDistrict = new Map<string, StationStandingRow[]>();
     for (const s of standings) {
       const code = s.districtCode ?? '';
@@ -103,7 +123,7 @@ export class ReportsService {
         smartShare: stationCounts.it_telecom / rows.length,
         stationsWithDevices: count((s) => s.devices > 0),
         stationsOnline: count((s) => s.online > 0),
-        silentStations: count(isSilent),
+        silentStations: count((s) => isSilent(s, silentBefore, now)),
         devicesTotal: rows.reduce((n, s) => n + s.devices, 0),
         devicesOnline: rows.reduce((n, s) => n + s.online, 0),
         uptime30d: uptime.get(code) ?? uptimeOf(0, 0),
@@ -113,20 +133,6 @@ export class ReportsService {
     const communes = sum((d) => d.communes);
     const stationTotals = emptyTech();
     for (const t of STATION_TECHNOLOGIES) stationTotals[t] = sum((d) => d.stations[t]);
-    const silent: SilentStationRow[] = standings
-      .filter(isSilent)
-      .sort((a, b) => silentSince(a) - silentSince(b) || (a.communeCode < b.communeCode ? -1 : a.communeCode > b.communeCode ? 1 : 0))
-      .slice(0, silentLimit)
-      .map((s) => ({
-        stationId: s.stationId,
-        stationName: s.stationName,
-        communeCode: s.communeCode,
-        communeName: s.communeName,
-        districtCode: s.districtCode,
-        devices: s.devices,
-        lastSeenAt: s.lastSeenAt,
-        silentSince: silentSince(s),
-      }));
     return {
       generatedAt: now,
       silentThresholdMin: this.config.silentThresholdMin,
@@ -144,9 +150,14 @@ export class ReportsService {
         devicesOnline: sum((d) => d.devicesOnline),
         uptime30d: uptimeOf(sum((d) => d.uptime30d.onlineS), sum((d) => d.uptime30d.expectedS)),
       },
-      silent,
+      silent: silentOf(standings, silentBefore, silentLimit, now),
       legacy: legacySummaryOf(standings.filter((s) => s.technology !== 'it_telecom')),
     };
+  }
+
+  /** Stations whose clusters have all been silent since before `silentBefore`, longest first. */
+  silentStations(scopeCode: string, silentBefore: number, limit: number): SilentStationRow[] {
+    return silentOf(this.repo.stationStandings(scopeCode), silentBefore, limit, this.clock());
   }
 
   legacySummary(scopeCode: string, areaCode?: string) {

@@ -30,7 +30,8 @@ const SETTLED_AFTER_MS = 3_600_000;
 /** What one run of the 5-minute job did, and how long each half held the event loop. */
 export interface RollupRun {
   rows: number;
-  heartbeats: number;
+  /** Heartbeats added since the last run; null on the first run, which recounts both days from scratch. */
+  heartbeats: number | null;
   readMs: number;
   writeMs: number;
 }
@@ -179,9 +180,9 @@ export class TelemetryRollup {
   }
 
   /**
-   * The 5-minute job: seconds online for today and yesterday (yesterday's last minutes may have
-   * arrived late), and the heartbeats received since the last run added to their local day.
-   * The first run (no watermark yet) recomputes both days from scratch.
+   * The 5-minute job: seconds online for today (and yesterday within the day's first hour, when
+   * its last minutes may still arrive late), and the heartbeats received since the last run added
+   * to their local day. The first run (no watermark yet) recomputes both days from scratch.
    */
   rollupRecent(): Promise<RollupRun> {
     // The start-up catch-up and the timer may meet: one run at a time, the second shares the first.
@@ -200,7 +201,7 @@ export class TelemetryRollup {
     if (watermark === undefined) {
       const rows = days.reduce((n, day) => n + this.rollupDay(day), 0);
       this.saveWatermark.run(upTo);
-      return { rows, heartbeats: upTo, readMs: performance.now() - t0, writeMs: 0 };
+      return { rows, heartbeats: null, readMs: performance.now() - t0, writeMs: 0 };
     }
     const increments = new Map<string, DailyIncrement>();
     const incrementOf = (device: string, day: string): DailyIncrement => {
