@@ -119,6 +119,30 @@ describe('broker access control', () => {
     expect(await first).toMatchObject({ topic: topics.areaCmd('058'), payload: 'own-district' });
   });
 
+  it("keeps a refused filter out of a persistent session: another device's commands sent while it was away never reach it", async () => {
+    // Aedes gives its store the whole SUBSCRIBE, refused filters included; before the fix, the
+    // refused filter collected dev-b's commands while dev-a was offline and delivered them at its
+    // next connect.
+    const { url } = await res.broker();
+    const snoop = await res.as(url, 'dev-a', { clean: false });
+    expect(await grantedQos(snoop, [topics.cmd('dev-a'), topics.cmd('dev-b'), topics.areaCmd('059')])).toEqual([1, 128, 128]);
+    await snoop.endAsync();
+
+    const controller = await res.as(url, 'controller');
+    await controller.publishAsync(topics.cmd('dev-b'), 'secret-order', { qos: 1 });
+    await controller.publishAsync(topics.areaCmd('059'), 'other-district', { qos: 1 });
+    await controller.publishAsync(topics.cmd('dev-a'), 'own-order', { qos: 1 });
+
+    const received: string[] = [];
+    const back = await res.as(url, 'dev-a', { clean: false });
+    back.on('message', (topic, payload) => received.push(`${topic}=${payload}`));
+    const first = nextMessage(back);
+    expect(await first).toMatchObject({ topic: topics.cmd('dev-a'), payload: 'own-order' });
+    await controller.publishAsync(topics.cmd('dev-a'), 'second-order', { qos: 1 });
+    await expect.poll(() => received.length).toBe(2);
+    expect(received).toEqual([`${topics.cmd('dev-a')}=own-order`, `${topics.cmd('dev-a')}=second-order`]);
+  });
+
   it.each(['loa/v1/devices/+/cmd', '#', 'loa/v1/devices/dev-a/#'])('refuses the wildcard subscription %j from a device', async (filter) => {
     const { url } = await res.broker();
     const device = await res.as(url, 'dev-a');

@@ -152,7 +152,7 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
         concurrency: 0,
         drainTimeout: options.drainTimeoutMs,
         // Retained messages by exact topic, in-flight messages indexed per client (persistence.ts).
-        persistence: loaPersistence() as AedesOptions['persistence'],
+        persistence: loaPersistence({ mayStore: policy.maySubscribe }) as AedesOptions['persistence'],
       });
       policy.installDropFilter(aedes);
       aedes.on('clientError', (client, err) => logger.debug({ clientId: client.id, err: err.message }, 'MQTT client error'));

@@ -12,7 +12,11 @@ import { RetainedIndex, type RetainedPacket } from './retained-index.js';
 const require = createRequire(import.meta.url);
 // Internal modules of aedes-persistence (CommonJS, no exports map): the async memory store and the
 // callback adapter Aedes talks to. The default export is exactly `new CallBackPersistence(factory)`.
-const MemoryPersistence = require('aedes-persistence/asyncPersistence.js') as new (opts?: object) => object;
+// Typed only in what this file overrides and calls back into.
+interface StockStore {
+  addSubscriptions(client: object, subs: object[]): Promise<void>;
+}
+const MemoryPersistence = require('aedes-persistence/asyncPersistence.js') as new (opts?: object) => StockStore;
 const { CallBackPersistence } = require('aedes-persistence/callBackPersistence.js') as {
   CallBackPersistence: new (factory: (opts: object) => object, opts?: object) => unknown;
 };
@@ -23,9 +27,32 @@ interface SessionClient {
   id: string;
 }
 
-class LoaPersistence extends (MemoryPersistence as new (opts?: object) => object) {
+/** Whether a client's persistent session may keep a subscription: the broker's ACL. */
+export type MayStoreSubscription = (client: never, filter: string) => boolean;
+
+interface StoreOptions {
+  mayStore?: MayStoreSubscription;
+}
+
+class LoaPersistence extends MemoryPersistence {
   readonly #retained = new RetainedIndex();
   readonly #outgoing = new OutgoingQueues<QueuedPacket>();
+  readonly #mayStore: MayStoreSubscription;
+
+  constructor(opts: object, mayStore: MayStoreSubscription) {
+    super(opts);
+    this.#mayStore = mayStore;
+  }
+
+  // Aedes hands every SUBSCRIBE's whole filter list to the store, refused filters included, and
+  // before it has asked the ACL about the later ones (aedes 1.2 subscribe.js storeSubscriptions).
+  // A refused filter kept here would collect the messages published while the client is away and
+  // deliver them at its next connect: another device's commands, for one. So the store asks the
+  // ACL itself and keeps only what it allows.
+  override async addSubscriptions(client: { id: string }, subs: Array<{ topic: string }>): Promise<void> {
+    const allowed = subs.filter((sub) => this.#mayStore(client as never, sub.topic));
+    await super.addSubscriptions(client, allowed);
+  }
 
   async storeRetained(pkt: RetainedPacket): Promise<void> {
     this.#retained.store(pkt);
@@ -66,7 +93,8 @@ class LoaPersistence extends (MemoryPersistence as new (opts?: object) => object
   }
 }
 
-/** The persistence to pass to `Aedes.createBroker({ persistence })`. */
-export function loaPersistence(): unknown {
-  return new CallBackPersistence((opts) => new LoaPersistence(opts));
+/** The persistence to pass to `Aedes.createBroker({ persistence })`. Without `mayStore` every subscription is kept (tests of the store alone). */
+export function loaPersistence(options: StoreOptions = {}): unknown {
+  const mayStore = options.mayStore ?? (() => true);
+  return new CallBackPersistence((opts) => new LoaPersistence(opts, mayStore));
 }

@@ -34,6 +34,8 @@ export interface Policy {
   hooks: PolicyHooks;
   /** Makes `aedes.publish` drop the packets `authorizePublish` denied; see the comment inside. */
   installDropFilter(aedes: Aedes): void;
+  /** The ACL's answer for a filter, without counting or logging: for the session store (persistence.ts). */
+  maySubscribe(client: Client, filter: string): boolean;
 }
 
 function refusal(returnCode: number, message: string): AuthenticateError {
@@ -165,6 +167,7 @@ export function createPolicy(deps: PolicyDeps): Policy {
 
   return {
     hooks,
+    maySubscribe: (client, filter) => authorize(identities.get(client) ?? null, 'subscribe', filter).allow,
     installDropFilter(aedes) {
       // aedes offers no "acknowledge but do not route" outcome for authorizePublish: an error
       // closes the connection. Its publish handler acknowledges (PUBACK/PUBREC) and then calls
