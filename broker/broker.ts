@@ -14,6 +14,7 @@ import { guardPacketSize } from './packet-size-guard.js';
 import { unwindingPublished } from './publish-depth.js';
 import { createPolicy } from './policy.js';
 import { ConnectRateLimiter } from './rate-limit.js';
+import { MessageBus } from './message-bus.js';
 import { loaPersistence } from './persistence.js';
 import { type BrokerStats, StatsCounters } from './stats.js';
 import { createTcpServer, createTlsServer, createWsServer, type TransportDeps } from './transports.js';
@@ -142,14 +143,15 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
 
   async function startAll(): Promise<BrokerPorts> {
     try {
-      // concurrency 0: no mqemitter queue. Its default (100) queues publishes beyond 100 in flight and
-      // drains them by synchronous recursion (released → _do → released …) that overflows the stack
-      // under a heartbeat burst (moscajs/aedes#193). Each client already waits for its publish to
-      // finish before parsing its next packets, so in-flight messages stay bounded per connection.
+      // Our message bus (message-bus.ts) instead of mqemitter: exact filters in a Map, not a trie.
+      // It has no queue, as mqemitter with concurrency 0 had: mqemitter's default (100) queues
+      // publishes beyond 100 in flight and drains them by synchronous recursion that overflows the
+      // stack under a heartbeat burst (moscajs/aedes#193). Each client already waits for its
+      // publish to finish before parsing its next packets, so in-flight messages stay bounded.
       aedes = await Aedes.createBroker({
         ...policy.hooks,
         published: unwindingPublished(),
-        concurrency: 0,
+        mq: new MessageBus(),
         drainTimeout: options.drainTimeoutMs,
         // Retained messages by exact topic, in-flight messages indexed per client (persistence.ts).
         persistence: loaPersistence({ mayStore: policy.maySubscribe }) as AedesOptions['persistence'],

@@ -1,22 +1,21 @@
-// The broker's store: Aedes' in-memory persistence (aedes-persistence) with two of its parts
-// replaced where the stock ones grow with the square of the fleet:
+// The broker's store: Aedes' in-memory persistence (aedes-persistence) with three of its parts
+// replaced where the stock ones grow with the square of the fleet or cost too much per cluster:
 // - retained messages by exact topic (retained-index.ts): connecting stays linear in the fleet;
 // - QoS 1 messages in flight to persistent sessions indexed per client (outgoing-queues.ts): a
-//   PUBACK costs the same with 30,000 messages in flight to the controller as with one.
-// Subscriptions, wills and incoming QoS 2 state stay the stock store's.
+//   PUBACK costs the same with 30,000 messages in flight to the controller as with one;
+// - subscriptions of persistent sessions (session-subscriptions.ts): a record per subscription
+//   instead of a qlobber trie, and only those the ACL allows.
+// Wills and incoming QoS 2 state stay the stock store's.
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { OutgoingQueues, type QueuedPacket } from './outgoing-queues.js';
 import { RetainedIndex, type RetainedPacket } from './retained-index.js';
+import { SessionSubscriptions, type StoredSubscription } from './session-subscriptions.js';
 
 const require = createRequire(import.meta.url);
 // Internal modules of aedes-persistence (CommonJS, no exports map): the async memory store and the
 // callback adapter Aedes talks to. The default export is exactly `new CallBackPersistence(factory)`.
-// Typed only in what this file overrides and calls back into.
-interface StockStore {
-  addSubscriptions(client: object, subs: object[]): Promise<void>;
-}
-const MemoryPersistence = require('aedes-persistence/asyncPersistence.js') as new (opts?: object) => StockStore;
+const MemoryPersistence = require('aedes-persistence/asyncPersistence.js') as new (opts?: object) => object;
 const { CallBackPersistence } = require('aedes-persistence/callBackPersistence.js') as {
   CallBackPersistence: new (factory: (opts: object) => object, opts?: object) => unknown;
 };
@@ -37,6 +36,7 @@ interface StoreOptions {
 class LoaPersistence extends MemoryPersistence {
   readonly #retained = new RetainedIndex();
   readonly #outgoing = new OutgoingQueues<QueuedPacket>();
+  readonly #subscriptions = new SessionSubscriptions();
   readonly #mayStore: MayStoreSubscription;
 
   constructor(opts: object, mayStore: MayStoreSubscription) {
@@ -49,9 +49,35 @@ class LoaPersistence extends MemoryPersistence {
   // A refused filter kept here would collect the messages published while the client is away and
   // deliver them at its next connect: another device's commands, for one. So the store asks the
   // ACL itself and keeps only what it allows.
-  override async addSubscriptions(client: { id: string }, subs: Array<{ topic: string }>): Promise<void> {
-    const allowed = subs.filter((sub) => this.#mayStore(client as never, sub.topic));
-    await super.addSubscriptions(client, allowed);
+  async addSubscriptions(client: SessionClient, subs: Array<{ topic: string; qos: number }>): Promise<void> {
+    this.#subscriptions.add(
+      client.id,
+      subs.filter((sub) => this.#mayStore(client as never, sub.topic)),
+    );
+  }
+
+  async removeSubscriptions(client: SessionClient, topics: string[]): Promise<void> {
+    this.#subscriptions.remove(client.id, topics);
+  }
+
+  async cleanSubscriptions(client: SessionClient): Promise<void> {
+    this.#subscriptions.clear(client.id);
+  }
+
+  async subscriptionsByClient(client: SessionClient): Promise<Array<{ topic: string; qos: number }>> {
+    return this.#subscriptions.of(client.id);
+  }
+
+  async subscriptionsByTopic(topic: string): Promise<StoredSubscription[]> {
+    return this.#subscriptions.queueingFor(topic);
+  }
+
+  async countOffline(): Promise<{ subsCount: number; clientsCount: number }> {
+    return this.#subscriptions.counts();
+  }
+
+  getClientList(filter: string): Readable {
+    return Readable.from(this.#subscriptions.clientsWithFilter(filter));
   }
 
   async storeRetained(pkt: RetainedPacket): Promise<void> {

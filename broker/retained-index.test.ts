@@ -1,19 +1,6 @@
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { topicMatches } from './retained-index.js';
 import { bareStoreBroker } from './test-support.js';
-
-describe('topic matching for wildcard subscriptions (MQTT 3.1.1 §4.7)', () => {
-  it('matches + on one level and # on the rest, and keeps $ topics from leading wildcards', () => {
-    expect(topicMatches('loa/v1/devices/+/state', 'loa/v1/devices/dev-1/state')).toBe(true);
-    expect(topicMatches('loa/v1/devices/+/state', 'loa/v1/devices/dev-1/manifest')).toBe(false);
-    expect(topicMatches('loa/v1/devices/+', 'loa/v1/devices/dev-1/state')).toBe(false);
-    expect(topicMatches('loa/#', 'loa/v1/devices/dev-1/state')).toBe(true);
-    expect(topicMatches('loa/v1/#', 'loa/v1')).toBe(true); // # also matches the parent level
-    expect(topicMatches('#', '$SYS/broker/uptime')).toBe(false);
-    expect(topicMatches('+/broker/uptime', '$SYS/broker/uptime')).toBe(false);
-  });
-});
 
 describe('retained messages looked up by exact topic', () => {
   const closers: Array<() => Promise<void>> = [];

@@ -6,24 +6,11 @@
 // (CPU profile in docs/bench.md). Agents subscribe to exact topics only; those become one Map
 // lookup. Wildcard subscriptions (the controller's `loa/v1/devices/+/state`, a few per start)
 // still scan, as the MQTT matching rules require.
+import { hasWildcard, topicMatches } from './topic-filter.js';
+
 export interface RetainedPacket {
   topic: string;
   payload: Buffer;
-}
-
-const hasWildcard = (pattern: string) => pattern.includes('+') || pattern.includes('#');
-
-/** MQTT 3.1.1 §4.7: `+` matches one level, `#` the rest (and the parent); `$` topics never match a leading wildcard. */
-export function topicMatches(pattern: string, topic: string): boolean {
-  if (topic.startsWith('$') && (pattern.startsWith('+') || pattern.startsWith('#'))) return false;
-  const p = pattern.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < p.length; i++) {
-    if (p[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (p[i] !== '+' && p[i] !== t[i]) return false;
-  }
-  return p.length === t.length;
 }
 
 /** Retained messages by topic; an exact-topic subscription is one Map lookup. */

@@ -7,6 +7,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import pino, { type Logger } from 'pino';
 import { type BrokerPorts, createLoaBroker, type LoaBroker, type LoaBrokerOptions } from './broker.js';
 import type { Authenticate, BrokerIdentity } from './identity.js';
+import { MessageBus } from './message-bus.js';
 import { loaPersistence } from './persistence.js';
 
 // Bắc Kạn: province 06; districts 058 and 059; communes 01843 (in 058) and 01900 (in 059).
@@ -119,11 +120,11 @@ export async function grantedQos(client: MqttClient, filters: string | string[])
 }
 
 /**
- * A bare Aedes on Loa's store (broker/persistence.ts), without authentication or ACL, on a free
+ * A bare Aedes on Loa's store (broker/persistence.ts) and message bus, without authentication or ACL, on a free
  * port: for testing the store under real MQTT clients. Its closing is pushed onto `closers`.
  */
 export async function bareStoreBroker(closers: Array<() => Promise<void>>): Promise<number> {
-  const aedes = await Aedes.createBroker({ persistence: loaPersistence() as never });
+  const aedes = await Aedes.createBroker({ persistence: loaPersistence() as never, mq: new MessageBus() });
   const server = net.createServer((socket) => aedes.handle(socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(async () => {
