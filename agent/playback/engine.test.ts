@@ -15,7 +15,7 @@ import type { NewEvent } from './outbox.js';
 import type { PlayEnd, Player, PreparedPlayback } from './players/player.js';
 import { Playlog } from './playlog.js';
 import { Amplifier } from './power.js';
-import { scheduledEntry } from './timeline.js';
+import { type Entry, scheduledEntry } from './timeline.js';
 
 const SHA = 'c'.repeat(64);
 let dir: string;
@@ -57,6 +57,7 @@ async function makeEngine(playMs: number, graceMs = 30_000): Promise<Engine> {
   await cache.open();
   const sink: EventSink = {
     emit: async (e: NewEvent) => {
+      log.push(`event ${e.type}`);
       const event = { ...e, seq: events.length + 1, ts: e.ts ?? Date.now() } as DeviceEvent;
       events.push(event);
       return event;
@@ -102,6 +103,35 @@ afterEach(async () => {
 });
 
 describe('Engine', () => {
+  it("starts the commands that arrived in the same turn before any of them records its start (agents sharing a process)", async () => {
+    // The simulator runs thousands of agents in one process: each one's journal and play_started
+    // must not hold up the next one's start. Two engines get a command in back-to-back callbacks
+    // of one turn, as two sockets' data would arrive.
+    const first = await makeEngine(5_000);
+    const second = await makeEngine(5_000);
+    try {
+      const command = (id: string, startAt = Date.now()): Entry => ({
+        key: `cmd:${id}`,
+        kind: 'command',
+        commandId: id,
+        class: 'emergency',
+        source: { type: 'stream', url: 'http://127.0.0.1:9/live' },
+        rank: 3,
+        startAt,
+      });
+      const results = Promise.all([
+        new Promise((resolve) => setImmediate(() => resolve(first.playNow(command('x'))))),
+        new Promise((resolve) => setImmediate(() => resolve(second.playNow(command('y'))))),
+      ]);
+      expect(await results).toEqual([{ status: 'ok' }, { status: 'ok' }]);
+      const order = log.filter((l) => l.startsWith('start') || l.startsWith('event')).map((l) => l.split(' ').slice(0, 2).join(' '));
+      expect(order).toEqual(['start x', 'start y', 'event play_started', 'event play_started']);
+      expect(events.map((e) => e.commandId)).toEqual(['x', 'y']);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('prepares the decoder ahead and releases it at the start instant, reporting that instant', async () => {
     await makeEngine(200);
     const startAt = Date.now() + 2_500;

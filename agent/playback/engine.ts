@@ -188,7 +188,12 @@ export class Engine {
       }
       return false;
     }
-    this.record(this.launch(entry, playback, prepared));
+    const active = this.launch(entry, playback, prepared);
+    // The bookkeeping (journal, play_started, state) one turn later, as due() does: the step holds
+    // the engine until it is done, but where many agents share one process (simulations,
+    // benchmarks) the commands that arrived in the same turn start before anyone writes.
+    await new Promise((resolve) => setImmediate(resolve));
+    this.record(active);
     return true;
   }
 
