@@ -13,8 +13,8 @@ import { controllerSubscriptions, topics } from '../../shared/topics.js';
 import { freePort, type Host, round, startHost } from '../child.js';
 import type { LoaBrokerJob, LoaBrokerReady } from '../hosts/loa-broker.js';
 import type { MqttLoadJob, MqttLoadResult } from '../hosts/mqtt-load.js';
-import { mosquittoBinary } from '../machine.js';
 import { cpuSeconds } from '../proc.js';
+import { ensureMosquitto, localInstallerHost } from '../reference-install.js';
 import { type Figure, type Scenario, type ScenarioOptions, ScenarioSkipped } from '../scenario.js';
 
 const EVENTS_FILTER = controllerSubscriptions.find((f) => f.endsWith('/events'))!;
@@ -98,8 +98,9 @@ async function runLoad(job: MqttLoadJob, brokerPid: number): Promise<MqttLoadRes
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export const brokerVsMosquittoScenario: Scenario = async (options) => {
-  const binary = mosquittoBinary();
-  if (!binary) throw new ScenarioSkipped('mosquitto is not installed (the reference broker): sudo apt-get install mosquitto');
+  const found = await ensureMosquitto(localInstallerHost(options.log), options.params.install !== 'no');
+  if (found.binary === null) throw new ScenarioSkipped(found.why);
+  const binary = found.binary;
   const sizes = sizesOf(options);
   options.log(`broker-vs-mosquitto: ${sizes.messages} QoS 1 messages of ${sizes.payloadBytes} B from ${sizes.publishers} publishers, ${sizes.inFlight} in flight each, ${sizes.rounds} round(s)`);
 
@@ -170,6 +171,7 @@ export const brokerVsMosquittoScenario: Scenario = async (options) => {
       ? []
       : ['broker CPU per message: not measured — a round used less than one clock tick of a broker process’s CPU at this size (/proc counts in ticks)'];
   const notes = [
+    ...(found.installed ? [`mosquitto was missing: the bench installed Debian's package with apt-get (${binary})`] : []),
     ...cpuNote,
     `load: ${sizes.publishers} device publishers on their own loa/v1/devices/{id}/events topic, ${sizes.inFlight} QoS 1 messages in flight each, ${sizes.payloadBytes} B payloads, ${sizes.messages} messages per round; one QoS 1 subscriber on ${EVENTS_FILTER}`,
     'Loa: aedes in its own process with a real Loa database, devices provisioned with hashed secrets, the in-process credential check and the topic ACL (the subscriber is the controller service identity); the controller itself is not connected',
