@@ -23,7 +23,7 @@ export class MessageBus {
   // still gets that message.
   removeListener(filter: string, listener: BusListener, done?: Callback): this {
     setImmediate(() => {
-      this.#listeners.remove(filter, (held) => held === listener);
+      this.#listeners.remove(filter, listener);
       done?.();
     });
     return this;

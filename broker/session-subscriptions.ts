@@ -80,6 +80,6 @@ export class SessionSubscriptions {
   }
 
   #unindex(record: StoredSubscription): void {
-    if (record.qos > 0 && this.#queueing.remove(record.topic, (held) => held === record)) this.#queueingCount--;
+    if (record.qos > 0 && this.#queueing.remove(record.topic, record)) this.#queueingCount--;
   }
 }

@@ -56,13 +56,10 @@ export const connectionsScenario: Scenario = async (options) => {
     run.notes.push(
       `the broker counted ${brokerClients} device connections at the measurement; ${run.fleet.totals().connects - held} reconnects during the ramp`,
       `memory after gc: RSS ${mb(before.rss)} → ${mb(after.rss)} MB, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB; the process is broker + controller (one process in \`loa start\`)`,
-      // Where the memory goes, from heap snapshots at 200 and 1,000 agents (2026-11-28, bench/fleet + Aedes 1.x):
-      // ~16 KB of heap per connected cluster, mostly Aedes' own structures — its subscription trie
-      // and the in-memory persistence (qlobber Maps: ~15 per cluster for 6 subscriptions, dictionary
-      // objects for the persistent session of a clean:false client, the retained `state` and
-      // `manifest` per device), then the client, socket and parser objects (~2 KB). Below 10 KB
-      // needs a leaner session store in the broker, not a change in the agents.
-      'where it goes (heap snapshots, 200 vs 1,000 agents): ~16 KB heap per cluster, mostly Aedes’ subscription trie and in-memory persistence (persistent sessions, retained state + manifest per device); client/socket/parser objects ~2 KB',
+      // Where the memory goes, from heap snapshots at 2,000 agents (2026-11-29, after the flat
+      // subscription store, broker/message-bus.ts + session-subscriptions.ts): ~12.7 KB of objects
+      // per cluster, most of it Aedes' and mqtt-packet's per-client objects (docs/bench.md).
+      'where it goes (heap snapshots at 2,000 agents): ~12.7 KB of objects per cluster — socket and stream state ~2.4 KB, Aedes’ client (timers, will, listeners) ~2.0 KB, mqtt-packet’s parser (its own stream, the CONNECT packet) ~1.9 KB, Aedes’ per-subscription objects ~1.4 KB (six subscriptions), session subscriptions ~0.75 KB, retained state ~0.5 KB, message bus ~0.45 KB',
       'retained messages are looked up by exact topic (broker/retained-index.ts): before, every SUBSCRIBE tested its filter against every retained message (2 per device), ~12·N² topic tests to connect N agents — see docs/bench.md',
       'the memory figures are of the whole `loa start` process: the controller’s per-device state (presence, manifests, programme index) is counted with the broker’s sessions',
       `agents connected at a ramp of ${rampPerS}/s: the broker checks each device secret once (sha256: 256-bit random secrets, docs/security.md), then remembers it`,
