@@ -1,7 +1,10 @@
 // Verifies device and service credentials for the broker (MQTT CONNECT) and for media
-// downloads (HTTP Basic). A successful scrypt check is remembered as an HMAC fingerprint under
-// a per-process key, so a reconnect storm or a burst of downloads does not redo the slow hash;
-// rotating a secret or disabling a device forgets it at once.
+// downloads (HTTP Basic). A successful check is remembered as an HMAC fingerprint under a
+// per-process key, so a reconnect storm or a burst of downloads does not redo the slow hash.
+// A remembered check holds only while the stored secret hash is the one it was made against
+// and the device is enabled: one indexed read per check, so a secret rotated or a device
+// disabled by another process (`loa device rotate-secret` on the server) stops working at once
+// here too, and the identity's areas follow the device's commune.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { LoaDatabase } from '../db/client.js';
@@ -16,13 +19,20 @@ export type VerifiedIdentity =
 
 interface Remembered {
   fingerprint: Buffer;
+  /** The stored hash the secret was checked against. */
+  secretHash: string;
+  identity: VerifiedIdentity;
+}
+
+interface Checked {
+  secretHash: string;
   identity: VerifiedIdentity;
 }
 
 export class DeviceCredentials {
   private readonly key = randomBytes(32);
   private readonly remembered = new Map<string, Remembered>();
-  private readonly inFlight = new Map<string, Promise<VerifiedIdentity | null>>();
+  private readonly inFlight = new Map<string, Promise<Checked | null>>();
   // Prepared once: building the query per CONNECT cost more than the lookup (fleet benchmark profile).
   private readonly serviceByName;
   private readonly deviceById;
@@ -48,33 +58,57 @@ export class DeviceCredentials {
     if (!username || !secret || secret.length > 512) return null;
     const fingerprint = createHmac('sha256', this.key).update(username).update('\0').update(secret).digest();
     const known = this.remembered.get(username);
-    if (known && timingSafeEqual(known.fingerprint, fingerprint)) return known.identity;
+    if (known && timingSafeEqual(known.fingerprint, fingerprint)) {
+      const still = this.stillValid(username, known);
+      if (still) return still;
+      this.remembered.delete(username);
+    }
     const flightKey = `${username}\0${fingerprint.toString('base64')}`;
     let pending = this.inFlight.get(flightKey);
     if (!pending) {
-      pending = this.verifySlow(username, secret).then((identity) => {
-        if (identity) this.remembered.set(username, { fingerprint, identity });
-        return identity;
+      pending = this.verifySlow(username, secret).then((checked) => {
+        if (checked) this.remembered.set(username, { fingerprint, ...checked });
+        return checked;
       });
       pending.finally(() => this.inFlight.delete(flightKey)).catch(() => {});
       this.inFlight.set(flightKey, pending);
     }
-    return pending;
+    return (await pending)?.identity ?? null;
+  }
+
+  /** The remembered identity if the stored credential is unchanged (refreshed when the device moved commune), else null. */
+  private stillValid(username: string, known: Remembered): VerifiedIdentity | null {
+    if (known.identity.kind === 'service') {
+      return this.serviceByName.get({ name: username })?.secretHash === known.secretHash ? known.identity : null;
+    }
+    const row = this.deviceById.get({ id: username });
+    if (!row || row.disabled || row.secretHash !== known.secretHash) return null;
+    if (row.communeCode === known.identity.communeCode) return known.identity;
+    known.identity = this.deviceIdentity(row.id, row.communeCode);
+    return known.identity;
   }
 
   forget(username: string): void {
     this.remembered.delete(username);
   }
 
-  private async verifySlow(username: string, secret: string): Promise<VerifiedIdentity | null> {
+  private async verifySlow(username: string, secret: string): Promise<Checked | null> {
     const service = this.serviceByName.get({ name: username });
-    if (service) return (await verifySecret(secret, service.secretHash)) ? { kind: 'service', name: service.name } : null;
+    if (service) return (await verifySecret(secret, service.secretHash)) ? { secretHash: service.secretHash, identity: { kind: 'service', name: service.name } } : null;
     const row = this.deviceById.get({ id: username });
     if (!row || row.disabled) return null;
     if (!(await verifySecret(secret, row.secretHash))) return null;
+    let secretHash = row.secretHash;
     // A secret stored by an older scheme (scrypt, before device secrets moved to sha256) is
     // rehashed once it has been presented correctly.
-    if (isOutdated(row.secretHash, 'generated')) this.upgradeHash.run(await hashSecret(secret, 'generated'), row.id, row.secretHash);
-    return { kind: 'device', deviceId: row.id, communeCode: row.communeCode, areaCodes: this.units.areaCodesOf(row.communeCode) };
+    if (isOutdated(row.secretHash, 'generated')) {
+      const upgraded = await hashSecret(secret, 'generated');
+      if (this.upgradeHash.run(upgraded, row.id, row.secretHash).changes === 1) secretHash = upgraded;
+    }
+    return { secretHash, identity: this.deviceIdentity(row.id, row.communeCode) };
+  }
+
+  private deviceIdentity(deviceId: string, communeCode: string): VerifiedIdentity {
+    return { kind: 'device', deviceId, communeCode, areaCodes: this.units.areaCodesOf(communeCode) };
   }
 }

@@ -1,6 +1,8 @@
 // The registry and device API: Bắc Kạn's stations, the per-district summary, provisioning and
 // its bad inputs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceCredentials } from '../../controller/devices/credentials.js';
+import { DeviceService } from '../../controller/devices/devices.service.js';
 import { hashSecret, verifySecret } from '../../controller/security/secret-hash.js';
 import { startTestSystem, type TestSystem } from '../system.js';
 
@@ -80,6 +82,22 @@ describe('provisioning', () => {
     expect(res.status).toBe(200);
     expect(await sys.ctx.credentials.verify(device.deviceId, device.secret)).toBeNull();
     expect(await sys.ctx.credentials.verify(device.deviceId, res.body.secret)).not.toBeNull();
+  });
+
+  it('refuses at once a secret rotated, or a device disabled, by another process (the command line on the server)', async () => {
+    // `loa device rotate-secret` writes the database from its own process; the server had the old
+    // secret's check remembered and kept accepting it until restarted.
+    const device = await sys.provision('01861');
+    expect(await sys.ctx.credentials.verify(device.deviceId, device.secret)).toMatchObject({ deviceId: device.deviceId });
+    const cli = new DeviceService(sys.ctx.database, sys.ctx.units, new DeviceCredentials(sys.ctx.database, sys.ctx.units), sys.ctx.config);
+    const rotated = await cli.rotateSecret(device.deviceId);
+    expect(await sys.ctx.credentials.verify(device.deviceId, device.secret)).toBeNull();
+    expect(await sys.ctx.credentials.verify(device.deviceId, rotated.secret)).toMatchObject({ deviceId: device.deviceId });
+
+    sys.ctx.database.sqlite.prepare('UPDATE devices SET disabled = 1 WHERE id = ?').run(device.deviceId);
+    expect(await sys.ctx.credentials.verify(device.deviceId, rotated.secret)).toBeNull();
+    sys.ctx.database.sqlite.prepare('UPDATE devices SET disabled = 0 WHERE id = ?').run(device.deviceId);
+    expect(await sys.ctx.credentials.verify(device.deviceId, rotated.secret)).toMatchObject({ areaCodes: ['01861', '060', '06'] });
   });
 
   it('still accepts a secret stored by the older scrypt scheme, and rehashes it on first use', async () => {
