@@ -2,7 +2,7 @@
 // clients. "Never receives" is proven by ordering, not by waiting: after the forbidden message,
 // a permitted one is sent on the same path, and it must be the first thing that arrives.
 import { afterEach, describe, expect, it } from 'vitest';
-import { topics } from '../shared/topics.js';
+import { REVOCATIONS_TOPIC, topics } from '../shared/topics.js';
 import { accounts, type ConnectError, closed, grantedQos, nextMessage, Resources } from './test-support.js';
 
 const res = new Resources();
@@ -222,6 +222,60 @@ describe('broker access control', () => {
     expect(device.connected).toBe(true);
     await device.endAsync();
     await closed(device);
+  });
+});
+
+describe('revocations from the controller', () => {
+  const revocation = (deviceId: string, reason = 'disabled') => JSON.stringify({ v: 1, ts: Date.now(), deviceId, reason });
+
+  it("closes a revoked device's connection (its Last Will goes out) and nobody else's; the message is not routed", async () => {
+    const { url, broker } = await res.broker();
+    const offline = JSON.stringify({ v: 1, ts: 1, online: false, reason: 'lost' });
+    const revoked = await res.as(url, 'dev-a', { will: { topic: topics.state('dev-a'), payload: Buffer.from(offline), qos: 1, retain: true } });
+    const other = await res.as(url, 'dev-b');
+    const controller = await res.as(url, 'controller');
+    await controller.subscribeAsync([topics.state('dev-a'), REVOCATIONS_TOPIC], { qos: 1 });
+    const seen: string[] = [];
+    controller.on('message', (topic) => seen.push(topic));
+    const gone = closed(revoked);
+    await controller.publishAsync(REVOCATIONS_TOPIC, revocation('dev-a'), { qos: 1 });
+    await gone;
+    await expect.poll(() => seen).toEqual([topics.state('dev-a')]); // the will; the revocation itself is not routed
+    expect(other.connected).toBe(true);
+    expect(broker.stats().revocations).toEqual({ closed: 1, not_connected: 0, invalid: 0 });
+  });
+
+  it('counts a revocation for a device that is not connected, and drops a bad one without closing anything', async () => {
+    const { url, broker, logs } = await res.broker();
+    const device = await res.as(url, 'dev-a');
+    const controller = await res.as(url, 'controller');
+    await controller.publishAsync(REVOCATIONS_TOPIC, revocation('dev-b', 'secret_rotated'), { qos: 1 });
+    await controller.publishAsync(REVOCATIONS_TOPIC, 'not json', { qos: 1 });
+    await controller.publishAsync(REVOCATIONS_TOPIC, revocation('constructor'), { qos: 1 }); // not a key of Aedes' client table
+    await controller.publishAsync(REVOCATIONS_TOPIC, JSON.stringify({ v: 1, ts: 1, deviceId: 'dev-a', reason: 'because' }), { qos: 1 });
+    await expect.poll(() => broker.stats().revocations).toEqual({ closed: 0, not_connected: 2, invalid: 2 });
+    expect(device.connected).toBe(true);
+    expect(controller.connected).toBe(true);
+    expect(logs.lines().filter((l) => l.msg === 'MQTT revocation dropped: bad payload')).toHaveLength(2);
+  });
+
+  it("refuses a device's revocation like any publish outside its topics", async () => {
+    const { url, broker } = await res.broker();
+    const victim = await res.as(url, 'dev-b');
+    const device = await res.as(url, 'dev-a');
+    await device.publishAsync(REVOCATIONS_TOPIC, revocation('dev-b'), { qos: 1 });
+    await expect.poll(() => broker.stats().aclDenied.publish).toBe(1);
+    expect(broker.stats().revocations).toEqual({ closed: 0, not_connected: 0, invalid: 0 });
+    expect(victim.connected).toBe(true);
+    expect(await grantedQos(device, REVOCATIONS_TOPIC)).toEqual([128]);
+  });
+
+  it('makes the credential check forget the device, so a cached answer cannot let it back in', async () => {
+    const forgotten: string[] = [];
+    const { url } = await res.broker({ forgetCredentials: (username) => forgotten.push(username) });
+    const controller = await res.as(url, 'controller');
+    await controller.publishAsync(REVOCATIONS_TOPIC, revocation('dev-a'), { qos: 1 });
+    await expect.poll(() => forgotten).toEqual(['dev-a']);
   });
 });
 

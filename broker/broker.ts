@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import type net from 'node:net';
 import type { Duplex, Writable } from 'node:stream';
-import { Aedes, type AedesOptions } from 'aedes';
+import { Aedes, type AedesOptions, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { listen } from '../platform/listen.js';
 import type { Authenticate } from './identity.js';
@@ -38,6 +38,8 @@ export interface LoaBrokerOptions {
   connectBurst: number;
   /** Sustained connections per second allowed from one remote address. */
   connectRatePerS: number;
+  /** Drops what `authenticate` remembers of a username (a revoked device must not get back in on a cached answer). */
+  forgetCredentials?: (username: string) => void;
 }
 
 export interface BrokerPorts {
@@ -68,6 +70,22 @@ export function createLoaBroker(options: LoaBrokerOptions): LoaBroker {
     // and event. Its writes go out once per turn of the event loop (write-coalescing.ts).
     onAuthenticated: (client, identity) => {
       if (identity.kind === 'service') coalesceWrites(client.conn as unknown as Writable);
+    },
+    // The controller withdrew a device's access (disabled, secret rotated): its live connection
+    // goes now, and with it its Last Will (offline). Reconnecting is checked afresh and refused.
+    onRevocation: ({ deviceId, reason }) => {
+      options.forgetCredentials?.(deviceId);
+      // Aedes' table of connected clients, by client id (= device id for devices, acl.ts).
+      const clients = (aedes as unknown as { clients: Record<string, Client> } | null)?.clients;
+      const client = clients && Object.hasOwn(clients, deviceId) ? clients[deviceId] : undefined;
+      if (!client) {
+        counters.revocations.not_connected++;
+        logger.info({ deviceId, reason }, 'MQTT revocation: device not connected');
+        return;
+      }
+      counters.revocations.closed++;
+      logger.warn({ deviceId, reason }, 'MQTT connection closed: access revoked');
+      client.close();
     },
   });
   const limiter = new ConnectRateLimiter({ burst: options.connectBurst, ratePerS: options.connectRatePerS });

@@ -3,6 +3,9 @@
 // file turns them into MQTT behaviour, counts them and logs them.
 import type { Aedes, AedesOptions, AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { Logger } from 'pino';
+import { decode } from '../shared/decode.js';
+import type { RevocationPayload } from '../shared/payloads.js';
+import { REVOCATIONS_TOPIC } from '../shared/topics.js';
 import { type AclAction, type AclDecision, authorize, authorizeRetain } from './acl.js';
 import type { Authenticate, BrokerIdentity } from './identity.js';
 import type { StatsCounters } from './stats.js';
@@ -28,6 +31,8 @@ export interface PolicyDeps {
   remoteAddressOf: (client: Client) => string;
   /** Called once a client's credentials were accepted, before its CONNACK. */
   onAuthenticated?: (client: Client, identity: BrokerIdentity) => void;
+  /** A valid revocation from a service (the controller): close that device's connection. */
+  onRevocation?: (revocation: RevocationPayload) => void;
 }
 
 export interface Policy {
@@ -70,6 +75,16 @@ export function createPolicy(deps: PolicyDeps): Policy {
     const fields = { ...who(identities.get(client) ?? null), clientId: client.id, action, topic, reason };
     if (loud) logger.warn(fields, 'MQTT %s denied', action);
     else logger.debug(fields, 'MQTT %s denied', action);
+  }
+
+  function revoke(identity: BrokerIdentity, payload: Buffer | string): void {
+    const decoded = decode('revocation', payload);
+    if (!decoded.ok) {
+      stats.revocations.invalid++;
+      logger.warn({ ...who(identity), reason: decoded.error.reason, detail: decoded.error.detail }, 'MQTT revocation dropped: bad payload');
+      return;
+    }
+    deps.onRevocation?.(decoded.value);
   }
 
   const hooks: PolicyHooks = {
@@ -136,6 +151,13 @@ export function createPolicy(deps: PolicyDeps): Policy {
       // checked against their owner's identity at CONNECT, so they are already authorised.
       if (client === null) return callback(null);
       const identity = identities.get(client) ?? null;
+      // Addressed to the broker itself: acted on and never routed. Devices are refused by the
+      // ACL below (the topic is outside their tree).
+      if (packet.topic === REVOCATIONS_TOPIC && identity?.kind === 'service') {
+        revoke(identity, packet.payload);
+        dropped.add(packet);
+        return callback(null);
+      }
       const decision = packet.topic.startsWith('$SYS') ? SYS_RESERVED : decidePublish(identity, packet);
       if (!decision.allow) {
         denied(client, 'publish', packet.topic, decision.reason);

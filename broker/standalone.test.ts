@@ -88,6 +88,19 @@ describe('createHttpAuthenticate', () => {
     expect(controller.seen).toHaveLength(2);
   });
 
+  it('asks again after forget(user name): a revoked device does not get back in on a cached answer', async () => {
+    let allowed = true;
+    const controller = await fakeController(() => (allowed ? { status: 200, json: { identity: deviceA } } : { status: 401 }));
+    const { authenticate } = authenticateWith(controller.url);
+    expect(await authenticate(request)).toEqual(deviceA);
+    allowed = false; // disabled at the controller
+    expect(await authenticate(request)).toEqual(deviceA); // the cached answer, within its TTL
+    authenticate.forget(request.username);
+    authenticate.forget('someone-else');
+    expect(await authenticate(request)).toBeNull();
+    expect(controller.seen).toHaveLength(2);
+  });
+
   it('asks again once the cached answer has expired', async () => {
     const controller = await fakeController(() => ({ status: 200, json: { identity: deviceA } }));
     const { authenticate } = authenticateWith(controller.url, { cacheTtlMs: 0 });

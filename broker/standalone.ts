@@ -44,7 +44,10 @@ interface CacheEntry {
   expiresAt: number;
 }
 
-export function createHttpAuthenticate(options: HttpAuthenticateOptions): Authenticate {
+/** The credential check, and `forget` for a revoked device (its cached answer must not let it back in). */
+export type HttpAuthenticate = Authenticate & { forget(username: string): void };
+
+export function createHttpAuthenticate(options: HttpAuthenticateOptions): HttpAuthenticate {
   const { logger, timeoutMs = 5_000, cacheTtlMs = 60_000, cacheMaxEntries = 50_000 } = options;
   const { maxConcurrent = 8, queueTimeoutMs = 20_000 } = options;
   // RFC 7617 §2: the user-id of Basic auth cannot contain a colon.
@@ -142,7 +145,7 @@ export function createHttpAuthenticate(options: HttpAuthenticateOptions): Authen
     cache.set(key, { identity, expiresAt: Date.now() + cacheTtlMs });
   }
 
-  return async function httpAuthenticate(req) {
+  const httpAuthenticate: Authenticate = async (req) => {
     // The cache key never holds the password itself, only its hash.
     const key = `${req.username}\u0000${createHash('sha256').update(req.password).digest('hex')}`;
     const hit = cache.get(key);
@@ -158,4 +161,11 @@ export function createHttpAuthenticate(options: HttpAuthenticateOptions): Authen
     if (identity) remember(key, identity);
     return identity;
   };
+
+  function forget(username: string): void {
+    const prefix = `${username}\u0000`;
+    for (const key of cache.keys()) if (key.startsWith(prefix)) cache.delete(key);
+  }
+
+  return Object.assign(httpAuthenticate, { forget });
 }

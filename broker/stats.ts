@@ -20,7 +20,11 @@ export interface BrokerStats {
   messagesIn: Record<MessageKind, number>;
   /** Bytes received on every transport, MQTT framing included. */
   bytesIn: number;
+  /** Revocations from the controller: connections closed, devices not connected, bad payloads. */
+  revocations: Record<RevocationOutcome, number>;
 }
+
+export type RevocationOutcome = 'closed' | 'not_connected' | 'invalid';
 
 const MESSAGE_KINDS: readonly MessageKind[] = [...DEVICE_TOPIC_KINDS, 'area/cmd', 'other'];
 
@@ -29,6 +33,7 @@ export class StatsCounters {
   bytesIn = 0;
   readonly connectionsRefused: Record<RefusalReason, number> = { auth: 0, rate: 0, packet_too_large: 0 };
   readonly aclDenied: Record<AclAction, number> = { publish: 0, subscribe: 0 };
+  readonly revocations: Record<RevocationOutcome, number> = { closed: 0, not_connected: 0, invalid: 0 };
   readonly messagesIn = Object.fromEntries(MESSAGE_KINDS.map((k) => [k, 0])) as Record<MessageKind, number>;
 
   countMessage(topic: string): void {
@@ -45,6 +50,7 @@ export class StatsCounters {
       aclDenied: { ...this.aclDenied },
       messagesIn: { ...this.messagesIn },
       bytesIn: this.bytesIn,
+      revocations: { ...this.revocations },
     };
   }
 }

@@ -97,7 +97,7 @@ export async function startBroker(): Promise<void> {
   const logger = newLogger(config, 'loa-broker');
   const service = loadOrCreateServiceSecret(config.paths.secrets, config.serviceSecret);
   const authenticate = createHttpAuthenticate({ controllerUrl: config.controllerUrl, serviceName: service.username, serviceSecret: service.secret, logger });
-  const broker = createLoaBroker({ ...brokerOptions(config, logger), authenticate });
+  const broker = createLoaBroker({ ...brokerOptions(config, logger), authenticate, forgetCredentials: authenticate.forget });
   const { mqttPort } = await broker.start();
   banner(config, { mqtt: mqttPort }, null);
   stopOnSignals(() => broker.stop(), logger);

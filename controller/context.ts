@@ -1,6 +1,7 @@
 // The composition root of the controller: every service is created here, once, and handed to
 // the HTTP routes through `app.ctx`. Nothing here starts work; see controller.ts for start/stop.
 import type { BrokerStats } from '../broker/stats.js';
+import { encode, PAYLOAD_VERSION, REVOCATIONS_TOPIC } from '../shared/index.js';
 import type { Config } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import type { Actor } from './accounts/actor.js';
@@ -107,6 +108,12 @@ export function createContext(options: {
     password: serviceAccount.secret,
     logger: logger.child({ module: 'mqtt' }),
     metrics,
+  });
+  // A device disabled or given a new secret loses its live connection too, not only its next
+  // CONNECT: Loa's broker acts on the revocation (broker/policy.ts); a third-party broker ignores it.
+  devices.onAccessRevoked((deviceId, reason) => {
+    const payload = encode('revocation', { v: PAYLOAD_VERSION, ts: clock(), deviceId, reason });
+    mqtt.publish(REVOCATIONS_TOPIC, payload, { qos: 1 }).catch((err) => logger.warn({ err, deviceId, reason }, 'could not tell the broker to close a revoked device'));
   });
   // The bulletin lookup needs the finished context; it is only called after createContext returns.
   let ctx: ControllerContext | undefined;

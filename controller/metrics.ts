@@ -15,6 +15,7 @@ export class Metrics {
   readonly devicesConnected = new Gauge({ name: 'loa_broker_clients_connected', help: 'Clients connected to the in-process broker (absent when the broker runs apart)', registers: [this.registry] });
   readonly brokerRefused = new Gauge({ name: 'loa_broker_connections_refused', help: 'Connections the in-process broker refused, by reason (since start)', labelNames: ['reason'], registers: [this.registry] });
   readonly brokerMessagesIn = new Gauge({ name: 'loa_broker_messages_in', help: 'PUBLISH packets the in-process broker accepted, by topic kind (since start)', labelNames: ['kind'], registers: [this.registry] });
+  readonly brokerRevocations = new Gauge({ name: 'loa_broker_revocations', help: 'Revocations the in-process broker received: connection closed, device not connected, bad payload (since start)', labelNames: ['outcome'], registers: [this.registry] });
   readonly brokerAclDenied = new Gauge({ name: 'loa_broker_acl_denied', help: 'Publishes and subscriptions the in-process broker denied (since start)', labelNames: ['action'], registers: [this.registry] });
 
   constructor() {

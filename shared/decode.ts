@@ -9,6 +9,7 @@ import {
   EventsSchema,
   ManifestSchema,
   PAYLOAD_VERSION,
+  RevocationSchema,
   StateSchema,
   TelemetrySchema,
 } from './payloads.js';
@@ -22,9 +23,11 @@ const schemas = {
   manifest: ManifestSchema,
   cmd: CommandSchema,
   'cmd/result': CommandResultSchema,
-} satisfies Record<DeviceTopicKind, TSchema>;
+  revocation: RevocationSchema,
+} satisfies Record<DeviceTopicKind | 'revocation', TSchema>;
 
-export type PayloadKind = DeviceTopicKind;
+/** A device topic's kind, or `revocation` (controller → Loa's broker, topics.ts REVOCATIONS_TOPIC). */
+export type PayloadKind = DeviceTopicKind | 'revocation';
 export type PayloadOf<K extends PayloadKind> = Static<(typeof schemas)[K]>;
 
 /**
@@ -39,6 +42,7 @@ export const MAX_PAYLOAD_BYTES: Readonly<Record<PayloadKind, number>> = {
   manifest: 1_048_576,
   cmd: 8_192,
   'cmd/result': 4_096,
+  revocation: 1_024,
 };
 export const MAX_MQTT_PACKET_BYTES = 1_100_000;
 

@@ -4,6 +4,7 @@
 // typo on either side is a counted drop, not a silently ignored field.
 import { type Static, type TObject, type TProperties, Type } from '@sinclair/typebox';
 import { PRIORITY_CLASSES } from './priority.js';
+import { DEVICE_ID_PATTERN } from './topics.js';
 
 export const PAYLOAD_VERSION = 1;
 
@@ -213,3 +214,19 @@ export const CommandSchema = Type.Union([
 ]);
 export type CommandPayload = Static<typeof CommandSchema>;
 export type CommandOp = CommandPayload['op'];
+
+// ---- controller → Loa's broker ----------------------------------------------------------
+
+export const REVOCATION_REASONS = ['disabled', 'secret_rotated'] as const;
+
+/**
+ * `broker/revocations`, never retained: a device's access was withdrawn, so Loa's broker closes
+ * its connection now (a new CONNECT is checked against the database and refused). Consumed by
+ * the broker itself and never routed; a third-party broker ignores it.
+ */
+export const RevocationSchema = closed({
+  ...envelope,
+  deviceId: Type.String({ pattern: DEVICE_ID_PATTERN.source }),
+  reason: Type.Union(REVOCATION_REASONS.map((r) => Type.Literal(r))),
+});
+export type RevocationPayload = Static<typeof RevocationSchema>;

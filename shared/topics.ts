@@ -53,6 +53,12 @@ export const topics = {
   },
 };
 
+/**
+ * The controller tells Loa's broker to close a device's connection (payload: RevocationSchema).
+ * Outside the device tree, so no device may publish or subscribe to it (acl.ts).
+ */
+export const REVOCATIONS_TOPIC = `${TOPIC_ROOT}/broker/revocations`;
+
 /** Subscription filters the controller uses: every device's agent→controller topics. */
 export const controllerSubscriptions = (['state', 'telemetry', 'events', 'cmd/result'] as const).map(
   (kind) => `${TOPIC_ROOT}/devices/+/${kind}`,

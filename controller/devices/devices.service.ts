@@ -1,6 +1,7 @@
 // Rules for clusters: provisioning (a new id and a secret shown once), secret rotation, edits.
 import { eq } from 'drizzle-orm';
 import type { Config } from '../../platform/config.js';
+import type { RevocationPayload } from '../../shared/payloads.js';
 import type { LoaDatabase } from '../db/client.js';
 import { devices } from '../db/schema/devices.js';
 import { stations } from '../db/schema/registry.js';
@@ -31,8 +32,12 @@ export interface ProvisionInput {
   lon?: number | null;
 }
 
+/** Told when a device's access is withdrawn, so its live connection can be closed (context.ts). */
+export type AccessRevokedListener = (deviceId: string, reason: RevocationPayload['reason']) => void;
+
 export class DeviceService {
   readonly repo: DevicesRepo;
+  private readonly revokedListeners = new Set<AccessRevokedListener>();
 
   constructor(
     private readonly database: LoaDatabase,
@@ -95,13 +100,23 @@ export class DeviceService {
     );
   }
 
+  onAccessRevoked(listener: AccessRevokedListener): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
+  private revoked(id: string, reason: RevocationPayload['reason']): void {
+    this.credentials.forget(id);
+    for (const listener of this.revokedListeners) listener(id, reason);
+  }
+
   async rotateSecret(id: string): Promise<{ secret: string; agentConfig: AgentConfigFile }> {
     const device = this.repo.get(id);
     if (!device) throw new AppError('device_not_found', { id });
     const secret = randomSecret();
     const now = this.clock();
     this.database.db.update(devices).set({ secretHash: await hashSecret(secret, 'generated'), secretRotatedAt: now, updatedAt: now }).where(eq(devices.id, id)).run();
-    this.credentials.forget(id);
+    this.revoked(id, 'secret_rotated');
     return { secret, agentConfig: this.agentConfig(id, device.communeCode, secret) };
   }
 
@@ -117,7 +132,7 @@ export class DeviceService {
     if (patch.lon !== undefined) set.lon = patch.lon;
     if (patch.disabled !== undefined) set.disabled = patch.disabled;
     this.database.db.update(devices).set(set).where(eq(devices.id, id)).run();
-    if (patch.disabled) this.credentials.forget(id);
+    if (patch.disabled) this.revoked(id, 'disabled');
     return this.repo.get(id)!;
   }
 

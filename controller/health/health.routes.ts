@@ -58,6 +58,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
         for (const [reason, n] of Object.entries(stats.connectionsRefused)) ctx.metrics.brokerRefused.set({ reason }, n);
         for (const [action, n] of Object.entries(stats.aclDenied)) ctx.metrics.brokerAclDenied.set({ action }, n);
         for (const [kind, n] of Object.entries(stats.messagesIn)) ctx.metrics.brokerMessagesIn.set({ kind }, n);
+        for (const [outcome, n] of Object.entries(stats.revocations)) ctx.metrics.brokerRevocations.set({ outcome }, n);
       }
       reply.header('content-type', ctx.metrics.registry.contentType);
       return ctx.metrics.registry.metrics();
