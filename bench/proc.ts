@@ -53,3 +53,14 @@ export function childrenCpuSeconds(): number | null {
   // cutime and cstime are fields 16 and 17 of proc(5); here indices 13 and 14.
   return fields ? (Number(fields[13]) + Number(fields[14])) / ticksPerSecond() : null;
 }
+
+/** Memory of this process after a full garbage collection (V8's gc exposed at run time). */
+export async function settledMemory(): Promise<{ rss: number; heapUsed: number }> {
+  const { setFlagsFromString } = await import('node:v8');
+  const { runInNewContext } = await import('node:vm');
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) gc();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed };
+}

@@ -70,14 +70,4 @@ export async function startLoa(dataDir: string, env: Record<string, string> = {}
   };
 }
 
-/** Memory of this process after a full garbage collection (V8's gc exposed at run time). */
-export async function settledMemory(): Promise<{ rss: number; heapUsed: number }> {
-  const { setFlagsFromString } = await import('node:v8');
-  const { runInNewContext } = await import('node:vm');
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  for (let i = 0; i < 3; i++) gc();
-  const m = process.memoryUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed };
-}
 

@@ -6,7 +6,8 @@
 // presence, the retained state it reads — is included: it is one process in `loa start`).
 import { numberParam, round, startFleetRun, stopFleetRun } from '../fleet/run-fleet.js';
 import { agentsWithinFileLimit, openFileLimit } from '../fleet/limits.js';
-import { settledMemory } from '../fleet/loa-under-test.js';
+import { measureAedesFloor } from '../aedes-floor.js';
+import { settledMemory } from '../proc.js';
 import type { Figure, Scenario } from '../scenario.js';
 
 export const connectionsScenario: Scenario = async (options) => {
@@ -17,6 +18,8 @@ export const connectionsScenario: Scenario = async (options) => {
   const agents = agentsWithinFileLimit(asked, limit);
   const processes = numberParam(options, 'processes', 2, 4);
   const rampPerS = numberParam(options, 'ramp', 200, 400);
+  // Clients for the Aedes-alone floor (0 = skip it).
+  const floorClients = numberParam(options, 'floorClients', 20, Math.min(agents, 10_000));
   // Baseline: Loa running with the devices provisioned (and their retained manifests published), no agent connected.
   let before = { rss: 0, heapUsed: 0 };
   const run = await startFleetRun(options, {
@@ -38,6 +41,9 @@ export const connectionsScenario: Scenario = async (options) => {
     const held = run.fleet.totals().connected;
     const brokerClients = run.loa.broker.stats().connectedClients - 1; // minus the controller's own connection
     const after = await settledMemory();
+    // Aedes alone, measured in other processes while this one rests: the part of the figure that
+    // is the broker library's.
+    const floor = floorClients > 0 ? await floorFigures(floorClients) : null;
     const rssPerKb = held > 0 ? (after.rss - before.rss) / held / 1024 : null;
     const heapPerKb = held > 0 ? (after.heapUsed - before.heapUsed) / held / 1024 : null;
     const figures: Figure[] = [
@@ -46,7 +52,9 @@ export const connectionsScenario: Scenario = async (options) => {
       { label: 'broker process heap per connection (heap delta / agents)', value: heapPerKb === null ? null : round(heapPerKb, 2), unit: 'KB' },
       { label: 'time to connect the fleet', value: run.connectS === null ? null : round(run.connectS), unit: 's' },
       { label: 'bulk provisioning', value: round(agents / run.provisionS), unit: 'devices/s' },
+      ...(floor?.figures ?? []),
     ];
+    if (floor) run.notes.push(floor.note);
     // Into run.notes: stopping the run adds what it learnt (limits hit, crashes) to the same list.
     if (agents < asked) {
       run.notes.push(
@@ -64,10 +72,21 @@ export const connectionsScenario: Scenario = async (options) => {
       'the memory figures are of the whole `loa start` process: the controller’s per-device state (presence, manifests, programme index) is counted with the broker’s sessions',
       `agents connected at a ramp of ${rampPerS}/s: the broker checks each device secret once (sha256: 256-bit random secrets, docs/security.md), then remembers it`,
     );
-    return { name: 'connections', params: { agents: asked, connected: agents, processes, rampPerS }, figures, notes: run.notes };
+    return { name: 'connections', params: { agents: asked, connected: agents, processes, rampPerS, floorClients }, figures, notes: run.notes };
   } finally {
     await stopFleetRun(run);
   }
 };
+
+/** The same memory figures for Aedes alone (Loa's store and bus, no Loa policy or controller), with agent-shaped clients. */
+async function floorFigures(clients: number): Promise<{ figures: Figure[]; note: string }> {
+  const floor = await measureAedesFloor(clients);
+  return {
+    // Heap only as a figure: a fresh small process grows its heap's pages as clients arrive, so its
+    // RSS delta carries the growth slack that Loa's larger process already had (in the note).
+    figures: [{ label: 'floor: Aedes alone (Loa’s store and bus), heap per connection', value: floor.heapPerConnectionKb, unit: 'KB' }],
+    note: `floor: a bare Aedes with Loa’s store and message bus in its own process, ${floor.connected} of ${clients} MQTT.js clients shaped like agents (clean: false, a Last Will, 6 exact subscriptions, 1 retained state; ${floor.failed} failed): ${floor.heapPerConnectionKb} KB of heap per client — what the broker library itself keeps, under Loa’s heap figure above; its RSS delta (${floor.rssPerConnectionKb} KB per client) includes the page growth of a fresh process and is not comparable`,
+  };
+}
 
 const mb = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
