@@ -110,6 +110,9 @@ export function createPolicy(deps: PolicyDeps): Policy {
         return;
       }
       const request = { username, password: password.toString('utf8'), clientId, remoteAddress };
+      // The CONNECT packet stays referenced for the connection's life (mqtt-packet keeps it as
+      // its parser settings): wipe the secret's bytes so no heap dump of the broker holds them.
+      password.fill(0);
       deps.authenticate(request).then(
         (identity) => {
           if (identity === null) return refuse(BAD_USERNAME_OR_PASSWORD, 'unknown user name or wrong secret');
