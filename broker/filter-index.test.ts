@@ -31,7 +31,7 @@ describe('FilterIndex', () => {
     index.add('x/+', 'w2');
     expect(index.remove('x/+', 'w1')).toBe(true);
     expect(index.match('x/y')).toEqual(['w2']);
-    index.removeAll('x/+');
+    index.remove('x/+', 'w2');
     expect(index.match('x/y')).toEqual([]);
   });
 

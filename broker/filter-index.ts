@@ -46,15 +46,6 @@ export class FilterIndex<T> {
     return true;
   }
 
-  /** Removes every value under `filter`. */
-  removeAll(filter: string): void {
-    if (!hasWildcard(filter)) {
-      this.#exact.delete(filter);
-      return;
-    }
-    for (let i = this.#wildcard.length - 1; i >= 0; i--) if (this.#wildcard[i]!.filter === filter) this.#wildcard.splice(i, 1);
-  }
-
   /** The values of every filter matching `topic`, in a new array (callers may change the index while using it). */
   match(topic: string): T[] {
     const held = this.#exact.get(topic);

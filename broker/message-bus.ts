@@ -11,7 +11,7 @@ type Callback = (err?: Error) => void;
 
 export class MessageBus {
   readonly #listeners = new FilterIndex<BusListener>();
-  closed = false;
+  #closed = false;
 
   on(filter: string, listener: BusListener, done?: Callback): this {
     this.#listeners.add(filter, listener);
@@ -31,7 +31,7 @@ export class MessageBus {
 
   /** Calls every listener whose filter matches; `done` once all of them have called back. */
   emit(packet: { topic: string }, done: Callback = noop): this {
-    if (this.closed) {
+    if (this.#closed) {
       done(new Error('the message bus is closed'));
       return this;
     }
@@ -49,7 +49,7 @@ export class MessageBus {
   }
 
   close(done: Callback = noop): this {
-    this.closed = true;
+    this.#closed = true;
     setImmediate(done);
     return this;
   }

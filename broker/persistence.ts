@@ -7,6 +7,7 @@
 //   instead of a qlobber trie, and only those the ACL allows.
 // Wills and incoming QoS 2 state stay the stock store's.
 import { createRequire } from 'node:module';
+import type { Client } from 'aedes';
 import { Readable } from 'node:stream';
 import { OutgoingQueues, type QueuedPacket } from './outgoing-queues.js';
 import { RetainedIndex, type RetainedPacket } from './retained-index.js';
@@ -27,7 +28,7 @@ interface SessionClient {
 }
 
 /** Whether a client's persistent session may keep a subscription: the broker's ACL. */
-export type MayStoreSubscription = (client: never, filter: string) => boolean;
+export type MayStoreSubscription = (client: Client, filter: string) => boolean;
 
 interface StoreOptions {
   mayStore?: MayStoreSubscription;
@@ -52,7 +53,8 @@ class LoaPersistence extends MemoryPersistence {
   async addSubscriptions(client: SessionClient, subs: Array<{ topic: string; qos: number }>): Promise<void> {
     this.#subscriptions.add(
       client.id,
-      subs.filter((sub) => this.#mayStore(client as never, sub.topic)),
+      // Aedes passes its Client here (the id-only objects come with the other calls).
+      subs.filter((sub) => this.#mayStore(client as Client, sub.topic)),
     );
   }
 
